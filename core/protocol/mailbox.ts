@@ -1,0 +1,77 @@
+import type { z } from "zod";
+import { sortableId } from "../ids.js";
+import type { Logger } from "../logger.js";
+import type { RelayStore } from "../relay/relay-store.js";
+import { MessageError } from "../errors.js";
+import { openEnvelope, signEnvelope } from "./envelope.js";
+
+/** Inbox prefixes in the relay. */
+export const inboxes = {
+  runner: (runner: string) => `messages/to-runner/${runner}/`,
+  action: () => "messages/to-action/",
+};
+
+/** A message ready to send: where it goes and its signed bytes. */
+export interface OutgoingMessage {
+  key: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Signs `body` and names it in `inbox`. The caller stores the result in its
+ * outbox first and sends it later (`deliver`), so a crash between deciding to
+ * send and sending loses nothing; the name never changes, so re-sending is
+ * harmless.
+ */
+export function sealMessage(inbox: string, body: unknown, secret: string, now: number = Date.now()): OutgoingMessage {
+  const id = sortableId(now);
+  const envelope = signEnvelope(id, now, body, secret);
+  return { key: `${inbox}${id}.json`, bytes: Buffer.from(JSON.stringify(envelope)) };
+}
+
+/** Writes a sealed message; an existing one of the same name counts as sent. */
+export async function deliver(store: RelayStore, message: OutgoingMessage): Promise<void> {
+  await store.put(message.key, message.bytes, { ifAbsent: true });
+}
+
+export interface Received<T> {
+  key: string;
+  id: string;
+  body: T;
+}
+
+/**
+ * Reads an inbox with one LIST, oldest first. Each message is verified and
+ * handed to `apply`; only after `apply` returns (having recorded the message
+ * in the receiver's database) is it deleted. A message that fails its
+ * signature or schema is logged and deleted: it can never become valid.
+ * Returns how many messages were applied.
+ */
+export async function drainInbox<T>(
+  store: RelayStore,
+  inbox: string,
+  secret: string,
+  schema: z.ZodType<T>,
+  apply: (message: Received<T>) => Promise<void> | void,
+  log: Logger,
+): Promise<number> {
+  const keys = (await store.list(inbox)).filter((k) => k.endsWith(".json"));
+  let applied = 0;
+  for (const key of keys) {
+    const raw = await store.get(key);
+    if (!raw) continue;
+    let opened;
+    try {
+      opened = openEnvelope(raw, secret, schema);
+    } catch (e) {
+      if (!(e instanceof MessageError)) throw e;
+      log.warn("rejected relay message", { key, code: e.code, reason: e.message });
+      await store.delete(key);
+      continue;
+    }
+    await apply({ key, id: opened.id, body: opened.body });
+    await store.delete(key);
+    applied++;
+  }
+  return applied;
+}

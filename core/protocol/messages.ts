@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { SHA256_PATTERN } from "../hash.js";
+import { TASK_ID_PATTERN } from "../ids.js";
+import { Task } from "../task/task.js";
+
+/**
+ * The relay protocol: what the action and the runner say to each other.
+ * Every message is wrapped in a signed envelope (see `envelope.ts`).
+ */
+const Sha256 = z.string().regex(SHA256_PATTERN);
+const TaskId = z.string().regex(TASK_ID_PATTERN);
+
+/** One file of a project snapshot. `link` entries carry their target. */
+export const TreeEntry = z.strictObject({
+  path: z.string(),
+  object: Sha256,
+  mode: z.enum(["file", "exec"]),
+  size: z.number().int().min(0),
+});
+export type TreeEntry = z.infer<typeof TreeEntry>;
+
+/** `trees/<tree hash>.json`: a project snapshot, content-addressed. */
+export const TreeManifest = z.strictObject({ entries: z.array(TreeEntry) });
+export type TreeManifest = z.infer<typeof TreeManifest>;
+
+/** `envs/<env hash>.json`: the files that define the Python environment. */
+export const EnvManifest = z.strictObject({
+  pyproject: Sha256,
+  lockfile: Sha256,
+  pythonVersion: Sha256.optional(),
+  wheels: z.array(z.strictObject({ name: z.string(), object: Sha256 })),
+});
+export type EnvManifest = z.infer<typeof EnvManifest>;
+
+export const Submit = z.strictObject({
+  kind: z.literal("submit"),
+  taskId: TaskId,
+  /** The student who pushed; goes to Slurm's --comment and the accounting. */
+  user: z.string(),
+  repo: z.string(),
+  branch: z.string(),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  task: Task,
+  tree: Sha256,
+  env: Sha256,
+  submittedAt: z.number(),
+});
+export type Submit = z.infer<typeof Submit>;
+
+export const Cancel = z.strictObject({
+  kind: z.literal("cancel"),
+  taskId: TaskId,
+  reason: z.string(),
+});
+export type Cancel = z.infer<typeof Cancel>;
+
+/** States a task passes through before it ends. */
+export const ActiveState = z.enum(["queued", "building", "running"]);
+export type ActiveState = z.infer<typeof ActiveState>;
+
+/** How a task ended. `cancelled` shows on the forge as failure. */
+export const FinalState = z.enum(["success", "failure", "error", "cancelled"]);
+export type FinalState = z.infer<typeof FinalState>;
+
+export const TaskEvent = z.strictObject({
+  kind: z.literal("event"),
+  taskId: TaskId,
+  /** Increases with every event of a task; the receiver ignores older ones. */
+  seq: z.number().int().min(0),
+  state: ActiveState,
+  description: z.string(),
+  at: z.number(),
+});
+export type TaskEvent = z.infer<typeof TaskEvent>;
+
+/** A file the runner left in `results/<task id>/`. */
+export const Artifact = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  key: z.string(),
+  size: z.number().int().min(0),
+  sha256: Sha256,
+});
+export type Artifact = z.infer<typeof Artifact>;
+
+/** run.json: what ran, where, and how it ended. */
+export const RunCard = z.strictObject({
+  taskId: TaskId,
+  user: z.string(),
+  repo: z.string(),
+  branch: z.string(),
+  commit: z.string(),
+  envHash: Sha256,
+  scheduler: z.string(),
+  jobId: z.string().nullable(),
+  node: z.string().nullable(),
+  gpus: z.number().int().min(0),
+  gpuIds: z.array(z.string()),
+  submittedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  state: FinalState,
+  description: z.string(),
+  gpuHours: z.number().min(0),
+});
+export type RunCard = z.infer<typeof RunCard>;
+
+export const Completion = z.strictObject({
+  kind: z.literal("completion"),
+  taskId: TaskId,
+  state: FinalState,
+  description: z.string(),
+  exitCode: z.number().int().nullable(),
+  durationSeconds: z.number().min(0),
+  artifacts: z.array(Artifact),
+  runCard: RunCard,
+  at: z.number(),
+});
+export type Completion = z.infer<typeof Completion>;
+
+export const ToRunner = z.discriminatedUnion("kind", [Submit, Cancel]);
+export type ToRunner = z.infer<typeof ToRunner>;
+
+export const ToAction = z.discriminatedUnion("kind", [TaskEvent, Completion]);
+export type ToAction = z.infer<typeof ToAction>;

@@ -1,0 +1,115 @@
+import { createReadStream } from "node:fs";
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
+import { errnoCode } from "../errors.js";
+import { assertRelayKey, type RelayStore } from "./relay-store.js";
+
+/**
+ * The relay as a folder: the embedded default, and what a file system shared
+ * by the forge host and the cluster gives. Writes go to a temporary file
+ * first, so a reader never sees half a value; `ifAbsent` uses link(2), which
+ * fails atomically when the name exists.
+ */
+export class DirRelayStore implements RelayStore {
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    assertRelayKey(key);
+    return join(this.root, key);
+  }
+
+  private async tempPath(final: string): Promise<string> {
+    await mkdir(dirname(final), { recursive: true });
+    return `${final}.tmp-${randomBytes(6).toString("hex")}`;
+  }
+
+  async put(key: string, data: Uint8Array, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    const final = this.path(key);
+    const temp = await this.tempPath(final);
+    await writeFile(temp, data);
+    return this.publish(temp, final, options.ifAbsent ?? false);
+  }
+
+  async putFile(key: string, path: string, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    const final = this.path(key);
+    const temp = await this.tempPath(final);
+    await copyFile(path, temp);
+    return this.publish(temp, final, options.ifAbsent ?? false);
+  }
+
+  private async publish(temp: string, final: string, ifAbsent: boolean): Promise<boolean> {
+    if (!ifAbsent) {
+      await rename(temp, final);
+      return true;
+    }
+    try {
+      await link(temp, final);
+      return true;
+    } catch (e) {
+      if (errnoCode(e) === "EEXIST") return false;
+      throw e;
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.path(key));
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "EISDIR") return undefined;
+      throw e;
+    }
+  }
+
+  async getStream(key: string): Promise<Readable | undefined> {
+    const path = this.path(key);
+    if (!(await this.isFile(path))) return undefined;
+    return createReadStream(path);
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.isFile(this.path(key));
+  }
+
+  private async isFile(path: string): Promise<boolean> {
+    try {
+      return (await stat(path)).isFile();
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return false;
+      throw e;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    // The prefix names a folder (`messages/to-action/`) or a folder plus the
+    // start of a name; list that folder recursively and filter.
+    const slash = prefix.lastIndexOf("/");
+    const folder = slash < 0 ? "" : prefix.slice(0, slash);
+    if (folder) assertRelayKey(folder);
+    const keys: string[] = [];
+    await this.walk(folder, keys);
+    return keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  private async walk(folder: string, out: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(join(this.root, folder), { withFileTypes: true });
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return;
+      throw e;
+    }
+    for (const entry of entries) {
+      const key = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await this.walk(key, out);
+      else if (entry.isFile() && !entry.name.includes(".tmp-")) out.push(key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+}

@@ -1,0 +1,34 @@
+import type { Readable } from "node:stream";
+
+/**
+ * The relay: a key-value store the action and the runner share. Keys are
+ * slash-separated relative paths (`objects/<sha256>`, `messages/to-runner/…`).
+ * Two implementations: a directory (`DirRelayStore`) and S3.
+ */
+export interface RelayStore {
+  /**
+   * Writes `data` under `key`. With `ifAbsent`, an existing key is left as it
+   * is and `false` comes back (S3: `If-None-Match: *`); otherwise `true`.
+   */
+  put(key: string, data: Uint8Array, options?: { ifAbsent?: boolean }): Promise<boolean>;
+  /** Like `put`, streaming from a file on disk. */
+  putFile(key: string, path: string, options?: { ifAbsent?: boolean }): Promise<boolean>;
+  /** The value, or `undefined` when the key does not exist. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** A stream of the value, or `undefined`; for large artifacts. */
+  getStream(key: string): Promise<Readable | undefined>;
+  has(key: string): Promise<boolean>;
+  /** Every key under `prefix` (which should end in `/`), sorted. One LIST. */
+  list(prefix: string): Promise<string[]>;
+  /** Removes the key; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/;
+
+/** Throws unless `key` is a clean relative key: no `..`, no empty or odd segments. */
+export function assertRelayKey(key: string): void {
+  if (!KEY_PATTERN.test(key) || key.split("/").some((s) => s === "." || s === "..")) {
+    throw new Error(`invalid relay key ${JSON.stringify(key)}`);
+  }
+}
