@@ -31,6 +31,12 @@ export const Task = z.strictObject({
     ignore: z.array(z.string()),
     datasets: z.array(z.string()),
     download: z.array(z.strictObject({ remote: z.string(), local: z.string() })),
+    /**
+     * What of the commit reaches the cluster, as (project path → path in the
+     * job's folder). The default, and the older spelling's `upload = "."`,
+     * is `[{ local: ".", remote: "." }]`: everything not ignored.
+     */
+    upload: z.array(z.strictObject({ local: z.string(), remote: z.string() })),
   }),
   run: z.strictObject({
     workdir: z.string(),
