@@ -1,6 +1,13 @@
-// STUB — being written. Interface is final.
+import { parse as parseToml, TomlError } from "smol-toml";
 import { AilabError } from "../errors.js";
-import type { Task } from "./task.js";
+import { readEnvironment } from "./read-environment.js";
+import { readFilesSection } from "./read-files-section.js";
+import { readResources } from "./read-resources.js";
+import { checkPlaceholders, readRun } from "./read-run.js";
+import { readSweep } from "./read-sweep.js";
+import { SLURM_NAME_PATTERN } from "./slurm-forms.js";
+import { Task, TASK_NAME_PATTERN } from "./task.js";
+import { describeValue, IssueList, TableReader } from "./toml-table-reader.js";
 
 export const TASK_FILE_NAMES = ["task.toml", "task_config.toml"] as const;
 
@@ -20,10 +27,66 @@ export class TaskFileError extends AilabError {
   }
 }
 
+const TASK_NAME_EXPECTED = "a task name of letters, digits, _ . - (starting with a letter or digit, at most 64)";
+
 /**
  * Parses task.toml text (either spelling) into a normalised Task.
  * `branch` is the pushed branch (e.g. `ailab/train`): the default task name.
+ * Throws TaskFileError listing every problem, not just the first.
+ *
+ * @example parseTaskFile('[run]\ncommand = "python train.py"', { file: "task.toml", branch: "ailab/train" })
  */
-export function parseTaskFile(_text: string, _options: { file: string; branch?: string }): Task {
-  throw new Error("not yet");
+export function parseTaskFile(text: string, options: { file: string; branch?: string }): Task {
+  const issues = new IssueList(options.file);
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text);
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    const where = typeof e.line === "number" ? `line ${e.line}: ` : "";
+    const firstLine = e.message.split("\n")[0] ?? e.message;
+    throw new TaskFileError([{ file: options.file, key: "(syntax)", message: `${where}${firstLine}` }]);
+  }
+  const top = new TableReader(issues, "", doc);
+  const taskTable = top.subTable("task");
+  const resources = readResources(top.subTable("resources"));
+  const environment = readEnvironment(top.subTable("environment"));
+  const { files, workdir } = readFilesSection(top.subTable("files"));
+  const runReader = top.subTable("run");
+  const run = readRun(runReader, issues, workdir);
+  const sweep = readSweep(top.subTable("sweep"));
+  const commandKey = runReader?.table.command !== undefined ? "run.command" : "run.commands";
+  checkPlaceholders(issues, run, Object.keys(sweep ?? {}), commandKey);
+  top.finish();
+
+  const name = readName(taskTable, issues, options.branch);
+  const description = taskTable?.string("description", "a string");
+  const cluster = taskTable?.string("cluster", "a runner name of letters, digits, _ . -", SLURM_NAME_PATTERN);
+  taskTable?.finish();
+
+  if (issues.items.length > 0) throw new TaskFileError(issues.items);
+  const task: Task = { name: name!, resources, environment, files, run };
+  if (description !== undefined) task.description = description;
+  if (cluster !== undefined) task.cluster = cluster;
+  if (sweep !== undefined && Object.keys(sweep).length > 0) task.sweep = sweep;
+  // The checks above are stricter than the schema; this only guards against them drifting apart.
+  return Task.parse(task);
+}
+
+/** [task] name, or the branch after `ailab/` with `/` turned into `-`. */
+function readName(reader: TableReader | undefined, issues: IssueList, branch: string | undefined): string | undefined {
+  const written = reader?.string("name", TASK_NAME_EXPECTED, TASK_NAME_PATTERN);
+  if (written !== undefined) return written;
+  if (reader?.table.name !== undefined) return undefined; // already reported
+  if (branch === undefined) {
+    issues.add("task.name", "expected a task name: set [task] name (there is no branch to take it from)");
+    return undefined;
+  }
+  const fromBranch = branch.replace(/^refs\/heads\//, "").replace(/^ailab\//, "").replaceAll("/", "-");
+  if (TASK_NAME_PATTERN.test(fromBranch)) return fromBranch;
+  issues.add(
+    "task.name",
+    `expected ${TASK_NAME_EXPECTED}; the branch gives ${describeValue(fromBranch)}, so set [task] name`,
+  );
+  return undefined;
 }
