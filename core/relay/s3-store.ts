@@ -1,0 +1,134 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { assertRelayKey, type RelayStore } from "./relay-store.js";
+
+/** Where the relay lives in S3 (MinIO, AWS, any S3 API). */
+export interface S3RelayConfig {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** Optional key prefix inside the bucket, e.g. `course-2026/`. */
+  prefix?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Path-style URLs (`http://host/bucket/key`): what MinIO expects. */
+  forcePathStyle?: boolean;
+}
+
+/** Builds the S3 client at the edge; the store itself takes any client. */
+export function createS3RelayStore(config: S3RelayConfig): S3RelayStore {
+  const client = new S3Client({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    forcePathStyle: config.forcePathStyle ?? true,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+  });
+  return new S3RelayStore(client, config.bucket, config.prefix ?? "");
+}
+
+/**
+ * The relay in an S3 bucket. `ifAbsent` writes send `If-None-Match: *`, so an
+ * existing object is never overwritten (S3 answers 412, MinIO too).
+ */
+export class S3RelayStore implements RelayStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string = "",
+  ) {}
+
+  private key(key: string): string {
+    assertRelayKey(key);
+    return this.prefix + key;
+  }
+
+  async put(key: string, data: Uint8Array, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    return this.send(key, data, data.byteLength, options.ifAbsent ?? false);
+  }
+
+  async putFile(key: string, path: string, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    const { size } = await stat(path);
+    return this.send(key, createReadStream(path), size, options.ifAbsent ?? false);
+  }
+
+  private async send(key: string, body: Uint8Array | Readable, length: number, ifAbsent: boolean): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(key),
+          Body: body,
+          ContentLength: length,
+          ...(ifAbsent ? { IfNoneMatch: "*" } : {}),
+        }),
+      );
+      return true;
+    } catch (e) {
+      // 412: the object exists. 409: a concurrent conditional write won the race.
+      if (ifAbsent && (status(e) === 412 || status(e) === 409)) return false;
+      throw e;
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const body = await this.body(key);
+    return body ? Buffer.from(await body.transformToByteArray()) : undefined;
+  }
+
+  async getStream(key: string): Promise<Readable | undefined> {
+    const body = await this.body(key);
+    return body ? Readable.from(body as unknown as AsyncIterable<Uint8Array>) : undefined;
+  }
+
+  private async body(key: string) {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+      return out.Body;
+    } catch (e) {
+      if (status(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+      return true;
+    } catch (e) {
+      if (status(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
+      );
+      for (const item of page.Contents ?? []) if (item.Key) keys.push(item.Key.slice(this.prefix.length));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+  }
+}
+
+function status(e: unknown): number | undefined {
+  if (e instanceof S3ServiceException) return e.$metadata.httpStatusCode;
+  return undefined;
+}
