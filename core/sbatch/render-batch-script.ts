@@ -1,5 +1,12 @@
-// STUB — being written. Interface is final.
+import { readFileSync } from "node:fs";
+import { join, posix } from "node:path";
+import Handlebars from "handlebars";
+import { AilabError } from "../errors.js";
+import { packageRoot } from "../package-root.js";
+import { normaliseProjectPath } from "../task/project-path.js";
+import { expandPlaceholders, sweepRuns } from "../task/sweep.js";
 import type { Task } from "../task/task.js";
+import { sbatchValue, shellName, shellQuote } from "./shell-quote.js";
 
 /** Everything the batch script needs: the task plus where things are on the runner. */
 export interface BatchPlan {
@@ -14,9 +21,76 @@ export interface BatchPlan {
     logFile: string;
     exitCodeFile: string;
   };
+  /**
+   * Which run of the task's sweep this script is (an index into
+   * `sweepRuns(task.sweep)`); required when the task has a sweep.
+   */
+  sweepIndex?: number;
 }
 
-/** Renders templates/sbatch.hbs (or `template`, an admin's replacement) for a plan. */
-export function renderBatchScript(_plan: BatchPlan, _template?: string): string {
-  throw new Error("not yet");
+/** The path of the template shipped with ailab. */
+export function defaultTemplatePath(): string {
+  return join(packageRoot(), "templates", "sbatch.hbs");
+}
+
+/**
+ * Renders templates/sbatch.hbs (or `template`, an admin's replacement text)
+ * for a plan. Handlebars runs with `strict` (a missing value throws) and
+ * without HTML escaping, which is no shell quoting; the template quotes every
+ * value itself with the `q`, `sbatch` and `name` helpers. Throws AilabError
+ * (`UnsafeSbatchValue`, `UnsafeShellValue`, `BadBatchPlan`) rather than
+ * render a value it cannot make safe.
+ */
+export function renderBatchScript(plan: BatchPlan, template?: string): string {
+  const hbs = Handlebars.create();
+  hbs.registerHelper("q", (value: unknown) => shellQuote(scalar(value, "q")));
+  hbs.registerHelper("sbatch", (value: unknown) => sbatchValue(scalar(value, "sbatch")));
+  hbs.registerHelper("name", (value: unknown) => shellName(String(scalar(value, "name"))));
+  const render = hbs.compile(template ?? readFileSync(defaultTemplatePath(), "utf8"), { strict: true, noEscape: true });
+  return render(batchView(plan));
+}
+
+/** The values the template sees, each computed here so the template stays a layout. */
+function batchView(plan: BatchPlan) {
+  const { task, paths } = plan;
+  const { resources } = task;
+  const runs = sweepRuns(task.sweep);
+  const sweepIndex = plan.sweepIndex ?? 0;
+  const run = runs[sweepIndex];
+  if (!Number.isSafeInteger(sweepIndex) || run === undefined || (task.sweep && plan.sweepIndex === undefined)) {
+    throw new AilabError("BadBatchPlan", `sweepIndex must pick one of the task's ${runs.length} runs (0…${runs.length - 1})`, {
+      sweepIndex: plan.sweepIndex,
+    });
+  }
+  const workdir = normaliseProjectPath(task.run.workdir);
+  if (!workdir.ok) throw new AilabError("BadBatchPlan", `workdir ${JSON.stringify(task.run.workdir)}: expected ${workdir.expected}`);
+  const values = { ...run, task_id: plan.taskId, task_name: task.name, sweep_index: sweepIndex };
+  return {
+    plan,
+    scheduler: plan.scheduler,
+    jobName: `ailab-${plan.taskId}`,
+    user: plan.user,
+    taskId: plan.taskId,
+    taskName: task.name,
+    sweepIndex,
+    logFile: paths.logFile,
+    exitCodeFile: paths.exitCodeFile,
+    projectDir: paths.projectDir,
+    envDir: paths.envDir,
+    workDir: workdir.path === "." ? paths.projectDir : posix.join(paths.projectDir, workdir.path),
+    cpus: resources.cpus,
+    memory: resources.memory,
+    timeLimit: resources.timeLimit,
+    gres: resources.gpus > 0 ? ["gpu", resources.gpuType, resources.gpus].filter((p) => p !== undefined).join(":") : null,
+    partition: resources.partition ?? null,
+    env: Object.keys(task.environment.env)
+      .sort()
+      .map((name) => ({ name, value: task.environment.env[name]! })),
+    commands: task.run.commands.map((c) => expandPlaceholders(c, values)),
+  };
+}
+
+function scalar(value: unknown, helper: string): string | number {
+  if (typeof value === "string" || typeof value === "number") return value;
+  throw new AilabError("BadBatchPlan", `the template's ${helper} helper got ${typeof value}, expected a string or number`);
 }
