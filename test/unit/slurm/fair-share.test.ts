@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { decideNext, type UserUsage, type WaitingTask } from "../../../runner-agent/fair-share.js";
+
+const task = (taskId: string, user: string, queuedAt: number, gpus = 1): WaitingTask => ({ taskId, user, gpus, queuedAt });
+const use = (u: Partial<UserUsage>): UserUsage => ({ runningJobs: 0, runningGpus: 0, gpuHours: 0, cpuHours: 0, ...u });
+const dispatched = (d: ReturnType<typeof decideNext>) => d.filter((x) => x.action === "dispatch").map((x) => x.taskId);
+
+test("with one running job per user, alice's second job waits while bob's goes", () => {
+  const waiting = [task("a1", "alice", 1), task("a2", "alice", 2), task("b1", "bob", 3)];
+  assert.deepEqual(dispatched(decideNext(waiting, new Map(), { maxRunningJobsPerUser: 1, periodHours: 168 }, Infinity)), ["a1", "b1"]);
+  const aliceBusy = new Map([["alice", use({ runningJobs: 1, runningGpus: 1 })]]);
+  assert.deepEqual(dispatched(decideNext([task("a2", "alice", 2)], aliceBusy, { maxRunningJobsPerUser: 1, periodHours: 168 }, Infinity)), []);
+});
+
+test("the user who used least lately goes first; a user's own tasks keep their order", () => {
+  const waiting = [task("a1", "alice", 1), task("a2", "alice", 2), task("b1", "bob", 3), task("c1", "carol", 4)];
+  const usage = new Map([["alice", use({ gpuHours: 5 })], ["bob", use({ gpuHours: 1 })]]);
+  assert.deepEqual(dispatched(decideNext(waiting, usage, { periodHours: 168 }, 2)), ["c1", "b1"]);
+  assert.deepEqual(dispatched(decideNext(waiting, usage, { periodHours: 168 }, 10)), ["c1", "b1", "a1", "a2"]);
+});
+
+test("a GPU limit counts GPUs, not jobs", () => {
+  const waiting = [task("a1", "alice", 1, 2), task("a2", "alice", 2, 1)];
+  assert.deepEqual(dispatched(decideNext(waiting, new Map(), { maxGpusPerUser: 2, periodHours: 24 }, Infinity)), ["a1"]);
+});
+
+test("a task over its user's GPU-hour budget is rejected with a reason; CPU-only tasks are not", () => {
+  const usage = new Map([["alice", use({ gpuHours: 10.5 })]]);
+  const d = decideNext([task("a1", "alice", 1), task("a2", "alice", 2, 0)], usage, { gpuHoursPerPeriod: 10, periodHours: 168 }, Infinity);
+  assert.deepEqual(d, [
+    { taskId: "a1", action: "reject", reason: "over budget: alice used 10.50 of 10 GPU-hours in the last 7 days" },
+    { taskId: "a2", action: "dispatch" },
+  ]);
+});
+
+test("no slots, no dispatch", () => {
+  assert.deepEqual(decideNext([task("a1", "alice", 1)], new Map(), { periodHours: 1 }, 0), []);
+});
