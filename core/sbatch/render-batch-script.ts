@@ -4,7 +4,7 @@ import Handlebars from "handlebars";
 import { AilabError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { normaliseProjectPath } from "../task/project-path.js";
-import { expandPlaceholders, sweepRuns } from "../task/sweep.js";
+import { expandPlaceholders, SWEEP_VALUE_PATTERN, sweepRuns } from "../task/sweep.js";
 import type { Task } from "../task/task.js";
 import { sbatchValue, shellName, shellQuote } from "./shell-quote.js";
 
@@ -62,6 +62,9 @@ function batchView(plan: BatchPlan) {
       sweepIndex: plan.sweepIndex,
     });
   }
+  // Sweep values go into the commands as written; the task file allows only inert characters, and so does this.
+  const unsafe = Object.values(run).find((v) => typeof v === "string" && !SWEEP_VALUE_PATTERN.test(v));
+  if (unsafe !== undefined) throw new AilabError("BadBatchPlan", `sweep value ${JSON.stringify(unsafe)} holds characters the shell would read`);
   const workdir = normaliseProjectPath(task.run.workdir);
   if (!workdir.ok) throw new AilabError("BadBatchPlan", `workdir ${JSON.stringify(task.run.workdir)}: expected ${workdir.expected}`);
   const values = { ...run, task_id: plan.taskId, task_name: task.name, sweep_index: sweepIndex };

@@ -1,0 +1,55 @@
+// Golden file: the batch script rendered for a reference task must equal
+// test/golden/sbatch-reference.sh byte for byte. After an intended change to
+// templates/sbatch.hbs or the renderer, regenerate it and review the diff:
+//   npm run build && UPDATE_GOLDEN=1 node --test dist/test/unit/sbatch/sbatch-golden.test.js
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../../../core/package-root.js";
+import { renderBatchScript } from "../../../core/sbatch/render-batch-script.js";
+import { parseTaskFile } from "../../../core/task/parse-task-file.js";
+
+const REFERENCE_TASK = `
+[task]
+name = "train_resnet"
+description = "ResNet50 on a subset"
+
+[resources]
+gpus = 2
+gpu_type = "a100"
+cpus = 8
+memory = "32G"
+time_limit = "1-04:00:00"
+partition = "gpu"
+
+[environment]
+env = { WANDB_MODE = "offline", MESSAGE = "it's $HOME" }
+
+[run]
+workdir = "src"
+commands = ["python prep.py", "python train.py --lr {lr} --out results/{task_id}"]
+
+[sweep]
+lr = [0.1, 0.01]
+`;
+
+test("the rendered reference script matches test/golden/sbatch-reference.sh", () => {
+  const task = parseTaskFile(REFERENCE_TASK, { file: "task.toml", branch: "ailab/train_resnet" });
+  const script = renderBatchScript({
+    taskId: "mfz3k2a1b0-7f2k",
+    user: "alice",
+    task,
+    scheduler: "slurm",
+    sweepIndex: 1,
+    paths: {
+      projectDir: "/srv/ailab/jobs/mfz3k2a1b0-7f2k/project",
+      envDir: "/srv/ailab/envs/3f9a",
+      logFile: "/srv/ailab/jobs/mfz3k2a1b0-7f2k/job.log",
+      exitCodeFile: "/srv/ailab/jobs/mfz3k2a1b0-7f2k/exit-code",
+    },
+  });
+  const golden = join(packageRoot(), "test", "golden", "sbatch-reference.sh");
+  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, script);
+  assert.equal(script, readFileSync(golden, "utf8"));
+});
