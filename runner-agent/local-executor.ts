@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { AilabError, errnoCode } from "../core/errors.js";
+import { groupMembers, isSameProcessAlive, killGroup, processStartTime } from "./process-group.js";
+import type { JobHandle, JobSpec, JobStatus, Scheduler } from "./scheduler.js";
+
+/** A local job's handle: the pid of its process group leader and when it started. */
+export interface LocalJobHandle extends JobHandle {
+  scheduler: "local";
+  pid: number;
+  /** /proc/<pid>/stat field 22, so a later process with the same pid is not taken for the job. */
+  startTime: string | null;
+}
+
+/**
+ * The scheduler for one machine without Slurm: `bash <script>` in its own
+ * process group (so cancel reaches everything the job started), output to
+ * the job's log file, not tied to the runner (a killed runner leaves the job
+ * running; the next one finds it through its handle). How many run at once
+ * is the runner's queue's business.
+ */
+export class LocalExecutor implements Scheduler {
+  readonly kind = "local" as const;
+
+  constructor(private readonly options: { cancelGraceMs: number }) {}
+
+  // Synchronous up to the spawn, so the caller's check "still wanted?" and
+  // the start happen in one turn of the event loop.
+  submit(job: JobSpec): Promise<LocalJobHandle> {
+    rmSync(job.exitCodeFile, { force: true });
+    const out = openSync(job.logFile, "a");
+    let pid: number | undefined;
+    try {
+      const child = spawn("bash", [job.scriptPath], { cwd: job.cwd, env: job.env, detached: true, stdio: ["ignore", out, out] });
+      child.on("error", () => {}); // reported below through the missing pid
+      child.unref();
+      pid = child.pid;
+    } finally {
+      closeSync(out);
+    }
+    if (pid === undefined) return Promise.reject(new AilabError("JobStartFailed", "could not start bash for the job"));
+    const handle: LocalJobHandle = {
+      taskId: job.taskId,
+      scheduler: "local",
+      jobId: String(pid),
+      exitCodeFile: job.exitCodeFile,
+      pid,
+      startTime: processStartTime(pid) ?? null,
+    };
+    return Promise.resolve(handle);
+  }
+
+  poll(handles: readonly JobHandle[]): Promise<Map<string, JobStatus>> {
+    const states = new Map<string, JobStatus>();
+    for (const handle of handles) states.set(handle.taskId, this.status(handle as LocalJobHandle));
+    return Promise.resolve(states);
+  }
+
+  private status(handle: LocalJobHandle): JobStatus {
+    if (typeof handle.pid !== "number") return { state: "unknown", reason: "the job handle has no pid" };
+    // Alive first, then the exit code: the script writes the code before it exits.
+    const alive = handle.startTime !== null && isSameProcessAlive(handle.pid, handle.startTime);
+    const exitCode = readExitCode(handle.exitCodeFile);
+    if (exitCode !== undefined) {
+      if (!alive) this.sweepGroup(handle);
+      return { state: "done", exitCode };
+    }
+    if (alive) return { state: "running" };
+    this.sweepGroup(handle);
+    return { state: "done", exitCode: null, reason: "the job process ended without recording an exit code" };
+  }
+
+  /** Like the end of a Slurm job: what the job left running in its group is stopped. */
+  private sweepGroup(handle: LocalJobHandle): void {
+    if (this.ownsGroup(handle) && groupMembers(handle.pid).length > 0) void killGroup(handle.pid, 0);
+  }
+
+  async cancel(handle: JobHandle): Promise<void> {
+    const local = handle as LocalJobHandle;
+    if (this.ownsGroup(local)) await killGroup(local.pid, this.options.cancelGraceMs);
+  }
+
+  /** False when the pid now belongs to another process, which may lead a group of its own. */
+  private ownsGroup(handle: LocalJobHandle): boolean {
+    const now = processStartTime(handle.pid);
+    return now === undefined || now === handle.startTime;
+  }
+}
+
+/** The code the script recorded; `null` if the file holds no number; `undefined` if there is none yet. */
+function readExitCode(file: string): number | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8").trim();
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") return undefined;
+    throw e;
+  }
+  return /^\d{1,3}$/.test(text) ? Number(text) : null;
+}
