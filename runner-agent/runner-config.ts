@@ -1,4 +1,8 @@
-// STUB — the shape is final; the runner's helper may add members.
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError, errnoCode } from "../core/errors.js";
+
 /** The runner's configuration, parsed once at start. */
 export interface RunnerConfig {
   name: string;
@@ -17,4 +21,121 @@ export interface RunnerConfig {
   pollMaxMs: number;
   /** How often a running job's last log line is sent as an event. */
   progressIntervalMs: number;
+  /**
+   * The environment jobs and uv start from: the runner's own, less every
+   * AILAB_* variable, so the relay secret never reaches a job.
+   */
+  baseEnv: Record<string, string>;
+  /** Between SIGTERM and SIGKILL when a running job is cancelled. */
+  cancelGraceMs: number;
+  /** This machine's name, written into run.json. */
+  node: string;
+}
+
+/** Command-line flags of `ailab-runner run`; each overrides its environment variable. */
+export interface RunnerFlags {
+  name?: string;
+  dataDir?: string;
+  relayDir?: string;
+  secretFile?: string;
+  uv?: string;
+  maxJobs?: string;
+  template?: string;
+  pollMinMs?: string;
+  pollMaxMs?: string;
+  progressIntervalMs?: string;
+  cancelGraceMs?: string;
+}
+
+/** The environment variables `readRunnerConfig` reads, for `--help`. */
+export const RUNNER_ENV_VARS: Record<string, string> = {
+  AILAB_RELAY_DIR: "the relay folder (required unless --relay-dir)",
+  AILAB_SECRET: "the relay secret shared with ailab-action",
+  AILAB_SECRET_FILE: "a file holding the relay secret (instead of AILAB_SECRET)",
+  AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: default)",
+  AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
+  AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
+  AILAB_MAX_JOBS: "jobs running at once (default: 1)",
+  AILAB_TEMPLATE: "a replacement for templates/sbatch.hbs",
+  AILAB_POLL_MIN_MS: "poll interval while work is in flight (default: 1000)",
+  AILAB_POLL_MAX_MS: "poll interval cap when idle (default: 15000)",
+  AILAB_PROGRESS_INTERVAL_MS: "least time between two progress events of a job (default: 10000)",
+  AILAB_CANCEL_GRACE_MS: "time between SIGTERM and SIGKILL on cancel (default: 5000)",
+};
+
+const RUNNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MIN_SECRET_LENGTH = 16;
+
+/**
+ * Reads the runner's configuration from flags and environment variables (the
+ * flag wins). Every bad value is quoted back with the form that was expected;
+ * the secret itself is never quoted. Example:
+ * `readRunnerConfig({ relayDir: "/srv/relay" }, { AILAB_SECRET_FILE: "/etc/ailab/secret" })`.
+ */
+export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv = process.env): RunnerConfig {
+  const setting = (flag: string | undefined, variable: string) => flag ?? nonEmpty(env[variable]);
+  const relayDir = setting(flags.relayDir, "AILAB_RELAY_DIR");
+  if (!relayDir) throw new ConfigError("no relay: set AILAB_RELAY_DIR or --relay-dir to the relay folder", { setting: "AILAB_RELAY_DIR" });
+  const name = setting(flags.name, "AILAB_RUNNER_NAME") ?? "default";
+  if (!RUNNER_NAME.test(name)) {
+    throw new ConfigError(`runner name ${JSON.stringify(name)} is not valid: expected letters, digits, '.', '_' or '-' (at most 64)`, { setting: "AILAB_RUNNER_NAME" });
+  }
+  const home = nonEmpty(env.HOME);
+  const dataDir = setting(flags.dataDir, "AILAB_RUNNER_DIR") ?? (home ? join(home, ".ailab", "runner") : undefined);
+  if (!dataDir) throw new ConfigError("no data folder: set AILAB_RUNNER_DIR or --data-dir (HOME is not set either)", { setting: "AILAB_RUNNER_DIR" });
+  const pollMinMs = integer(setting(flags.pollMinMs, "AILAB_POLL_MIN_MS"), "AILAB_POLL_MIN_MS", 1000, 10);
+  const pollMaxMs = integer(setting(flags.pollMaxMs, "AILAB_POLL_MAX_MS"), "AILAB_POLL_MAX_MS", Math.max(15000, pollMinMs), pollMinMs);
+  const template = setting(flags.template, "AILAB_TEMPLATE");
+  return {
+    name,
+    dataDir: resolve(dataDir),
+    relay: { kind: "dir", path: resolve(relayDir) },
+    secret: readSecret(flags.secretFile, env),
+    scheduler: { kind: "local", maxJobs: integer(setting(flags.maxJobs, "AILAB_MAX_JOBS"), "AILAB_MAX_JOBS", 1, 1) },
+    uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
+    uvEnv: pick(env, (key) => key.startsWith("UV_")),
+    ...(template ? { templatePath: resolve(template) } : {}),
+    pollMinMs,
+    pollMaxMs,
+    progressIntervalMs: integer(setting(flags.progressIntervalMs, "AILAB_PROGRESS_INTERVAL_MS"), "AILAB_PROGRESS_INTERVAL_MS", 10000, 0),
+    baseEnv: pick(env, (key) => !key.startsWith("AILAB_")),
+    cancelGraceMs: integer(setting(flags.cancelGraceMs, "AILAB_CANCEL_GRACE_MS"), "AILAB_CANCEL_GRACE_MS", 5000, 0),
+    node: hostname(),
+  };
+}
+
+function readSecret(flagFile: string | undefined, env: NodeJS.ProcessEnv): string {
+  const file = flagFile ?? (nonEmpty(env.AILAB_SECRET) === undefined ? nonEmpty(env.AILAB_SECRET_FILE) : undefined);
+  let secret = nonEmpty(env.AILAB_SECRET);
+  if (file) {
+    try {
+      secret = readFileSync(file, "utf8").trim();
+    } catch (e) {
+      throw new ConfigError(`cannot read the secret file ${JSON.stringify(file)} (${errnoCode(e) ?? String(e)}): expected a readable file holding the relay secret`, { setting: "AILAB_SECRET_FILE" });
+    }
+  }
+  if (!secret) throw new ConfigError("no relay secret: set AILAB_SECRET, or AILAB_SECRET_FILE / --secret-file to a file holding it", { setting: "AILAB_SECRET" });
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`the relay secret is too short: expected at least ${MIN_SECRET_LENGTH} characters`, { setting: "AILAB_SECRET" });
+  }
+  return secret;
+}
+
+function integer(text: string | undefined, setting: string, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${setting} ${JSON.stringify(text)} is not valid: expected a whole number of at least ${min}`, { setting });
+  }
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function pick(env: NodeJS.ProcessEnv, keep: (key: string) => boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && keep(key)) out[key] = value;
+  return out;
 }
