@@ -1,0 +1,41 @@
+import { jobPaths } from "./job-paths.js";
+import { shipLog } from "./job-log.js";
+import { collectResults } from "./collect-results.js";
+import { buildRunCard } from "./run-card.js";
+import type { RunnerContext } from "./runner-context.js";
+import { taskOutcome } from "./task-outcome.js";
+import { getTask, updateTask, type TaskRow } from "./task-rows.js";
+
+/**
+ * The `collecting` step: ships the rest of the log, archives and uploads the
+ * results, logs and run.json, then, in one transaction, marks the task done
+ * and writes its completion to the outbox. Running it again after a crash
+ * uploads the same keys again; the completion is written once, because it
+ * is written with the move to `done`.
+ */
+export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<void> {
+  const paths = jobPaths(ctx.config.dataDir, task.id);
+  const log = ctx.log.child({ task: task.id });
+  const logOffset = await shipLog(ctx.relay, task.id, paths.logFile, task.logOffset, Number.POSITIVE_INFINITY);
+  if (logOffset !== task.logOffset) updateTask(ctx.db, task.id, { logOffset });
+  const outcome = taskOutcome(task);
+  const runCard = buildRunCard(task, outcome, ctx.scheduler.kind, ctx.config.node);
+  const artifacts = await collectResults(ctx.relay, task.submit, paths, runCard, log);
+  const durationSeconds = task.startedAt !== null && task.endedAt !== null ? Math.max(0, task.endedAt - task.startedAt) / 1000 : 0;
+  ctx.db.transaction(() => {
+    if (getTask(ctx.db, task.id)?.state !== "collecting") return;
+    updateTask(ctx.db, task.id, { state: "done" });
+    ctx.outbox.completion({
+      kind: "completion",
+      taskId: task.id,
+      state: outcome.state,
+      description: outcome.description,
+      exitCode: task.exitCode,
+      durationSeconds,
+      artifacts,
+      runCard,
+      at: ctx.clock.now(),
+    });
+  })();
+  log.info("task finished", { state: outcome.state, description: outcome.description });
+}

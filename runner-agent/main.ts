@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { AilabError } from "../core/errors.js";
+import { readRunnerConfig, RUNNER_ENV_VARS, type RunnerFlags } from "./runner-config.js";
+import { startRunner } from "./start-runner.js";
+
+const program = new Command("ailab-runner")
+  .description("Takes ailab jobs from the relay, builds their uv environments, runs them with the local executor and sends back events, logs and results.")
+  .showHelpAfterError();
+
+program
+  .command("run")
+  .description("run until SIGTERM or SIGINT; jobs that are running keep running and are picked up by the next start")
+  .option("--relay-dir <dir>", "the relay folder shared with ailab-action (AILAB_RELAY_DIR)")
+  .option("--name <name>", "this runner's name; its inbox is messages/to-runner/<name>/ (AILAB_RUNNER_NAME, default: default)")
+  .option("--data-dir <dir>", "database, object and environment caches, job folders (AILAB_RUNNER_DIR, default: ~/.ailab/runner)")
+  .option("--secret-file <file>", "a file holding the relay secret (AILAB_SECRET_FILE; or the secret itself in AILAB_SECRET)")
+  .option("--uv <path>", "the uv executable (AILAB_UV, default: uv in PATH)")
+  .option("--max-jobs <n>", "jobs building or running at once; the rest wait in order (AILAB_MAX_JOBS, default: 1)")
+  .option("--template <file>", "a replacement for templates/sbatch.hbs (AILAB_TEMPLATE)")
+  .option("--poll-min-ms <ms>", "poll interval while work is in flight (AILAB_POLL_MIN_MS, default: 1000)")
+  .option("--poll-max-ms <ms>", "poll interval cap when idle (AILAB_POLL_MAX_MS, default: 15000)")
+  .option("--progress-interval-ms <ms>", "least time between two progress events of a job (AILAB_PROGRESS_INTERVAL_MS, default: 10000)")
+  .option("--cancel-grace-ms <ms>", "time between SIGTERM and SIGKILL when a job is cancelled (AILAB_CANCEL_GRACE_MS, default: 5000)")
+  .addHelpText("after", `\nEnvironment variables (a flag wins over its variable):\n${Object.entries(RUNNER_ENV_VARS).map(([k, v]) => `  ${k.padEnd(28)}${v}`).join("\n")}\n\nUV_* variables are passed to uv (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS).`)
+  .action(async (flags: RunnerFlags) => {
+    const runner = await startRunner(readRunnerConfig(flags));
+    await new Promise<void>((resolve) => {
+      process.once("SIGTERM", resolve);
+      process.once("SIGINT", resolve);
+    });
+    await runner.stop();
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  console.error(`ailab-runner: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = e instanceof AilabError && e.code === "ConfigError" ? 2 : 1;
+}

@@ -1,0 +1,24 @@
+import type { Clock } from "../core/clock.js";
+import type { Db } from "../core/db/open-database.js";
+import type { Logger } from "../core/logger.js";
+import type { RelayStore } from "../core/relay/relay-store.js";
+import type { Outbox } from "./outbox.js";
+import type { RunnerConfig } from "./runner-config.js";
+import type { Scheduler } from "./scheduler.js";
+import type { UvEnvBuilder } from "./uv-env-builder.js";
+import type { ObjectCache } from "./object-cache.js";
+
+/** What every step of the runner works with: built once in `startRunner`. */
+export interface RunnerContext {
+  config: RunnerConfig;
+  db: Db;
+  relay: RelayStore;
+  outbox: Outbox;
+  scheduler: Scheduler;
+  envs: UvEnvBuilder;
+  objects: ObjectCache;
+  clock: Clock;
+  log: Logger;
+  /** The admin's batch-script template, read at start; undefined for the built-in one. */
+  template: string | undefined;
+}

@@ -1,0 +1,122 @@
+import { AilabError } from "../core/errors.js";
+import { drainInbox, inboxes } from "../core/protocol/mailbox.js";
+import { ToRunner } from "../core/protocol/messages.js";
+import { applyMessage, cancelledText } from "./apply-message.js";
+import { cancelJob } from "./cancel-job.js";
+import { finishTask } from "./finish-task.js";
+import { prepareJob } from "./prepare-job.js";
+import type { RunnerContext } from "./runner-context.js";
+import { tasksIn, updateTask, type TaskRow } from "./task-rows.js";
+import { watchJobs } from "./watch-jobs.js";
+
+/**
+ * The runner's cycle, run until `stop`: read the inbox (one LIST), act on
+ * cancels, admit queued tasks (FIFO, at most `maxJobs` building or running),
+ * poll every running job at once, collect the ended ones, send the outbox.
+ * Builds, cancels and collections run in the background so that one slow
+ * step holds up no other task; each is started from what the database says,
+ * which is why a restart needs no special case: a `building` task with no
+ * build in flight is built (again), a `collecting` one is collected (again).
+ */
+export class RunnerLoop {
+  private readonly inFlight = new Map<string, { kind: "build" | "cancel" | "collect"; controller: AbortController }>();
+  private readonly settled = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private wake = new AbortController();
+  private delay: number;
+
+  constructor(private readonly ctx: RunnerContext) {
+    this.delay = ctx.config.pollMinMs;
+  }
+
+  /** Cycles until `stop()`; a failed cycle is a warning. */
+  async run(): Promise<void> {
+    const { clock, config, log } = this.ctx;
+    while (!this.stopping.signal.aborted) {
+      let busy = true;
+      try {
+        busy = await this.cycle();
+      } catch (e) {
+        log.warn("runner cycle failed; will retry", { error: e });
+      }
+      this.delay = busy ? config.pollMinMs : Math.min(this.delay * 2, config.pollMaxMs);
+      await clock.sleep(this.delay, AbortSignal.any([this.wake.signal, this.stopping.signal]));
+      this.wake = new AbortController();
+    }
+    for (const { kind, controller } of this.inFlight.values()) if (kind === "build") controller.abort();
+    await Promise.allSettled([...this.settled]);
+  }
+
+  /** Ends the loop after the current step; builds are stopped (redone at the next start), jobs keep running. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  /** One cycle; true while anything is in flight (poll fast), false when idle (back off). */
+  async cycle(): Promise<boolean> {
+    const { ctx } = this;
+    try {
+      await drainInbox(ctx.relay, inboxes.runner(ctx.config.name), ctx.config.secret, ToRunner, (m) => applyMessage(ctx.db, ctx.outbox, m, ctx.clock.now(), ctx.log), ctx.log);
+    } catch (e) {
+      ctx.log.warn("reading the inbox failed; will retry", { error: e });
+    }
+    this.actOnCancels();
+    this.admit();
+    for (const task of tasksIn(ctx.db, "building")) {
+      if (!task.cancelRequested) this.background(task, "build", (signal) => prepareJob(ctx, task, signal));
+    }
+    await watchJobs(ctx, tasksIn(ctx.db, "running").filter((t) => !t.cancelRequested));
+    for (const task of tasksIn(ctx.db, "collecting")) this.background(task, "collect", () => finishTask(ctx, task));
+    await ctx.outbox.flush(ctx.relay, ctx.log);
+    return tasksIn(ctx.db, "queued", "building", "running", "collecting").length > 0 || ctx.outbox.pending() > 0;
+  }
+
+  private actOnCancels(): void {
+    const { ctx } = this;
+    for (const task of tasksIn(ctx.db, "building", "running").filter((t) => t.cancelRequested)) {
+      const current = this.inFlight.get(task.id);
+      if (task.state === "building") {
+        // Stop the build; once it has let go (now, or next cycle), the task ends cancelled.
+        if (current) current.controller.abort();
+        else updateTask(ctx.db, task.id, { state: "collecting", outcome: "cancelled", outcomeDescription: cancelText(task), endedAt: ctx.clock.now() });
+      } else {
+        this.background(task, "cancel", () => cancelJob(ctx, task, cancelText(task)));
+      }
+    }
+  }
+
+  private admit(): void {
+    const { ctx } = this;
+    let active = tasksIn(ctx.db, "building", "running").length;
+    for (const task of tasksIn(ctx.db, "queued")) {
+      if (active >= ctx.config.scheduler.maxJobs) break;
+      ctx.db.transaction(() => {
+        updateTask(ctx.db, task.id, { state: "building" });
+        ctx.outbox.event(task.id, "building", "building environment");
+      })();
+      active++;
+    }
+  }
+
+  /** Runs `step` for `task` unless a step of the task is in flight already; wakes the loop when it ends. */
+  private background(task: TaskRow, kind: "build" | "cancel" | "collect", step: (signal: AbortSignal) => Promise<void>): void {
+    if (this.inFlight.has(task.id) || this.stopping.signal.aborted) return;
+    const controller = new AbortController();
+    this.inFlight.set(task.id, { kind, controller });
+    const done = step(controller.signal)
+      .catch((e: unknown) => {
+        if (e instanceof AilabError && e.code === "BuildCancelled") return;
+        this.ctx.log.warn(`${kind} failed; will retry`, { task: task.id, error: e });
+      })
+      .finally(() => {
+        this.inFlight.delete(task.id);
+        this.settled.delete(done);
+        this.wake.abort();
+      });
+    this.settled.add(done);
+  }
+}
+
+function cancelText(task: TaskRow): string {
+  return cancelledText(task.cancelReason ?? "");
+}

@@ -1,0 +1,81 @@
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { systemClock, type Clock } from "../core/clock.js";
+import { AilabError } from "../core/errors.js";
+import { createLogger, type Logger } from "../core/logger.js";
+import { DirRelayStore } from "../core/relay/dir-store.js";
+import type { RelayStore } from "../core/relay/relay-store.js";
+import { LocalExecutor } from "./local-executor.js";
+import { ObjectCache } from "./object-cache.js";
+import { Outbox } from "./outbox.js";
+import { runProcess, type ProcessRunner } from "./process-runner.js";
+import type { RunnerConfig } from "./runner-config.js";
+import type { RunnerContext } from "./runner-context.js";
+import { openRunnerDb } from "./runner-db.js";
+import { lockDataDir } from "./runner-lock.js";
+import { RunnerLoop } from "./runner-loop.js";
+import { UvEnvBuilder } from "./uv-env-builder.js";
+
+export interface RunnerDeps {
+  clock?: Clock;
+  logger?: Logger;
+  /** The relay; by default the folder in `config.relay`. */
+  store?: RelayStore;
+  /** How uv is run; by default real processes. */
+  run?: ProcessRunner;
+}
+
+export interface RunningRunner {
+  /** Ends the loop cleanly (in-flight builds are redone at the next start); jobs keep running. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the runner: opens its database and caches under `config.dataDir`,
+ * then cycles (see RunnerLoop) until `stop()`. What an earlier runner left
+ * (running jobs, unsent messages, half-built environments) is picked up by
+ * the first cycle.
+ */
+export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): Promise<RunningRunner> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? createLogger({ secrets: [config.secret], tags: { runner: config.name } });
+  const relay = deps.store ?? new DirRelayStore(config.relay.path);
+  mkdirSync(config.dataDir, { recursive: true });
+  const lock = lockDataDir(config.dataDir);
+  const db = openRunnerDb(join(config.dataDir, "runner.db"));
+  try {
+    const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
+    const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
+    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, relay, objects, run: deps.run ?? runProcess });
+    const scheduler = new LocalExecutor({ cancelGraceMs: config.cancelGraceMs });
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template };
+    await checkUv(envs, log);
+    const loop = new RunnerLoop(ctx);
+    const running = loop.run();
+    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.path, maxJobs: config.scheduler.maxJobs });
+    return {
+      stop: async () => {
+        loop.stop();
+        await running;
+        db.close();
+        lock.release();
+        log.info("runner stopped");
+      },
+    };
+  } catch (e) {
+    db.close();
+    lock.release();
+    throw e;
+  }
+}
+
+/** A missing uv is said at start, where the admin looks; tasks then end with the same message. */
+async function checkUv(envs: UvEnvBuilder, log: Logger): Promise<void> {
+  try {
+    log.info("uv found", { version: await envs.uvVersion() });
+  } catch (e) {
+    if (!(e instanceof AilabError)) throw e;
+    log.error(e.message, { code: e.code });
+  }
+}

@@ -1,0 +1,163 @@
+import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { canonicalJson } from "../core/canonical-json.js";
+import { envHash } from "../core/env-hash.js";
+import { AilabError, errnoCode } from "../core/errors.js";
+import { sha256 } from "../core/hash.js";
+import { EnvManifest } from "../core/protocol/messages.js";
+import { relayKeys } from "../core/relay/layout.js";
+import type { RelayStore } from "../core/relay/relay-store.js";
+import type { ObjectCache } from "./object-cache.js";
+import type { ProcessRunner } from "./process-runner.js";
+import { envBuildError, uvMissingError } from "./uv-errors.js";
+
+export interface UvEnvBuilderOptions {
+  /** `<dataDir>/envs`. */
+  root: string;
+  uvPath: string;
+  /** The environment uv starts from (the runner's, without AILAB_*), then `uvEnv` on top. */
+  baseEnv: Record<string, string>;
+  uvEnv: Record<string, string>;
+  relay: RelayStore;
+  objects: ObjectCache;
+  run: ProcessRunner;
+}
+
+/** A ready environment: `venvDir/bin/python` runs the job. */
+export interface BuiltEnv {
+  key: string;
+  venvDir: string;
+  /** True when this call built it, false when it was in the cache. */
+  built: boolean;
+}
+
+const WHEEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.whl$/;
+
+/**
+ * Builds Python environments with uv, once per (env hash, uv version):
+ * `<root>/<key>/venv`, made by `uv sync --frozen --no-install-project` from
+ * the pushed pyproject.toml and uv.lock, plus the extra wheels; a `ready`
+ * marker written last says it is complete. A venv cannot be moved, so it is
+ * built where it will be used; a folder without the marker is a build that
+ * was cut off and is built again. Tasks that need the same environment at
+ * the same time wait for one build.
+ */
+export class UvEnvBuilder {
+  private readonly builds = new Map<string, { promise: Promise<void>; controller: AbortController; waiters: number }>();
+
+  constructor(private readonly options: UvEnvBuilderOptions) {}
+
+  /** `uv --version`, asked each time so an upgraded uv gets environments of its own. */
+  async uvVersion(): Promise<string> {
+    let result;
+    try {
+      result = await this.options.run([this.options.uvPath, "--version"], { env: this.env() });
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "EACCES") throw uvMissingError(this.options.uvPath, e);
+      throw e;
+    }
+    if (result.exitCode !== 0) throw envBuildError("uv --version", result);
+    return result.stdout.trim();
+  }
+
+  /** The environment for `hash`, built unless it is cached. `signal` stops waiting (and the build, if nobody else waits). */
+  async ensure(hash: string, signal?: AbortSignal): Promise<BuiltEnv> {
+    const key = sha256(`${hash}\n${await this.uvVersion()}`);
+    const dir = join(this.options.root, key);
+    const venvDir = join(dir, "venv");
+    if (await isFile(join(dir, "ready"))) return { key, venvDir, built: false };
+    let build = this.builds.get(key);
+    if (!build) {
+      const controller = new AbortController();
+      const promise = this.build(hash, dir, controller.signal).finally(() => this.builds.delete(key));
+      build = { promise, controller, waiters: 0 };
+      this.builds.set(key, build);
+    }
+    build.waiters++;
+    try {
+      await untilAborted(build.promise, signal);
+      return { key, venvDir, built: true };
+    } finally {
+      build.waiters--;
+      if (build.waiters === 0 && signal?.aborted) build.controller.abort();
+    }
+  }
+
+  private async build(hash: string, dir: string, signal: AbortSignal): Promise<void> {
+    const { relay, objects, uvPath } = this.options;
+    const manifest = await readEnvManifest(relay, hash);
+    await objects.fetchAll([manifest.pyproject, manifest.lockfile, ...(manifest.pythonVersion ? [manifest.pythonVersion] : []), ...manifest.wheels.map((w) => w.object)]);
+    await rm(dir, { recursive: true, force: true });
+    const buildDir = join(dir, "build");
+    await mkdir(join(buildDir, "wheels"), { recursive: true });
+    await copyFile(objects.pathOf(manifest.pyproject), join(buildDir, "pyproject.toml"));
+    await copyFile(objects.pathOf(manifest.lockfile), join(buildDir, "uv.lock"));
+    if (manifest.pythonVersion) await copyFile(objects.pathOf(manifest.pythonVersion), join(buildDir, ".python-version"));
+    const wheels: string[] = [];
+    for (const wheel of manifest.wheels) {
+      if (!WHEEL_NAME.test(wheel.name)) throw new AilabError("BadManifest", `extra wheel name ${JSON.stringify(wheel.name)} is not a wheel file name`);
+      wheels.push(join(buildDir, "wheels", wheel.name));
+      await copyFile(objects.pathOf(wheel.object), wheels[wheels.length - 1]!);
+    }
+    const venvDir = join(dir, "venv");
+    const env = { ...this.env(), UV_PROJECT_ENVIRONMENT: venvDir };
+    const steps: [string, string[]][] = [["uv sync", [uvPath, "sync", "--frozen", "--no-install-project"]]];
+    if (wheels.length > 0) steps.push(["uv pip install", [uvPath, "pip", "install", "--python", join(venvDir, "bin", "python"), ...wheels]]);
+    let output = "";
+    for (const [step, argv] of steps) {
+      const result = await this.runUv(argv, { cwd: buildDir, env, signal });
+      output += result.stdout + result.stderr;
+      await writeFile(join(dir, "build.log"), output);
+      if (signal.aborted) throw new AilabError("BuildCancelled", "the environment build was stopped");
+      if (result.exitCode !== 0) throw envBuildError(step, result);
+    }
+    await writeFile(join(dir, "ready.tmp"), canonicalJson({ envHash: hash, builtAt: new Date().toISOString() }));
+    await rename(join(dir, "ready.tmp"), join(dir, "ready"));
+  }
+
+  private async runUv(argv: string[], options: { cwd: string; env: Record<string, string>; signal: AbortSignal }) {
+    try {
+      return await this.options.run(argv, options);
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "EACCES") throw uvMissingError(this.options.uvPath, e);
+      throw e;
+    }
+  }
+
+  private env(): Record<string, string> {
+    const env: Record<string, string> = { ...this.options.baseEnv, ...this.options.uvEnv, NO_COLOR: "1", UV_NO_PROGRESS: "1" };
+    delete env.VIRTUAL_ENV;
+    return env;
+  }
+}
+
+async function readEnvManifest(relay: RelayStore, hash: string): Promise<EnvManifest> {
+  const raw = await relay.get(relayKeys.env(hash));
+  if (!raw) throw new AilabError("ObjectMissing", `the environment ${hash} is not in the relay`, { envHash: hash });
+  const parsed = EnvManifest.safeParse(JSON.parse(Buffer.from(raw).toString("utf8")));
+  if (!parsed.success || envHash(parsed.data) !== hash) {
+    throw new AilabError("BadManifest", `the environment ${hash} is not a valid environment manifest`, { envHash: hash });
+  }
+  return parsed.data;
+}
+
+/** Waits for `promise`; rejects with BuildCancelled as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  const cancelled = () => new AilabError("BuildCancelled", "the environment build was stopped");
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") return false;
+    throw e;
+  }
+}
