@@ -1,4 +1,8 @@
-// STUB — the shape is final; the action's helper may add members.
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { ConfigError, errnoCode } from "../core/errors.js";
+
 /** The action's configuration, parsed once at start. */
 export interface ActionConfig {
   /** Holds action.db, the bare repositories (repos/<owner>/<name>.git), mirrors. */
@@ -16,4 +20,123 @@ export interface ActionConfig {
   /** Relay polling: fast while tasks are in flight, backing off to the cap. */
   pollMinMs: number;
   pollMaxMs: number;
+  /** PATH used to find `git` (the action runs `git http-backend`, `git notes`, …). */
+  searchPath?: string;
+}
+
+/** What the command line gave; every member may also come from the environment. */
+export interface ActionOptions {
+  dataDir?: string;
+  relayDir?: string;
+  secret?: string;
+  secretFile?: string;
+  listen?: string;
+  publicUrl?: string;
+  runnerName?: string;
+  pollMinMs?: string | number;
+  pollMaxMs?: string | number;
+}
+
+const RUNNER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+const MIN_SECRET_LENGTH = 16;
+
+/**
+ * Builds the action's configuration from command-line options, falling back
+ * to environment variables (AILAB_ACTION_DIR, AILAB_RELAY_DIR, AILAB_SECRET,
+ * AILAB_SECRET_FILE, AILAB_LISTEN, AILAB_PUBLIC_URL, AILAB_RUNNER_NAME,
+ * AILAB_POLL_MIN_MS, AILAB_POLL_MAX_MS). A bad value throws ConfigError
+ * quoting the value (never a secret) and the form that was expected.
+ */
+export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv = process.env): ActionConfig {
+  const dataDir = readDataDir(options, env);
+  const relayDir = options.relayDir ?? env.AILAB_RELAY_DIR;
+  if (!relayDir) throw new ConfigError("the relay folder is not set: pass --relay-dir DIR or set AILAB_RELAY_DIR", { setting: "relayDir" });
+  const { host, port } = parseListen(options.listen ?? env.AILAB_LISTEN ?? "127.0.0.1:8080");
+  const publicUrl = options.publicUrl ?? env.AILAB_PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(publicUrl)) {
+    throw new ConfigError(`public URL ${JSON.stringify(publicUrl)} is not an http(s) URL such as "https://ailab.example.org"`, {
+      setting: "publicUrl",
+    });
+  }
+  const runnerName = options.runnerName ?? env.AILAB_RUNNER_NAME ?? "local";
+  if (!RUNNER_NAME_PATTERN.test(runnerName)) {
+    throw new ConfigError(`runner name ${JSON.stringify(runnerName)} must match ${RUNNER_NAME_PATTERN.source}`, { setting: "runnerName" });
+  }
+  const pollMinMs = parseMs("poll-min-ms", options.pollMinMs ?? env.AILAB_POLL_MIN_MS ?? 1000);
+  const pollMaxMs = parseMs("poll-max-ms", options.pollMaxMs ?? env.AILAB_POLL_MAX_MS ?? 15000);
+  if (pollMaxMs < pollMinMs) {
+    throw new ConfigError(`poll-max-ms ${pollMaxMs} is below poll-min-ms ${pollMinMs}; expected max >= min`, { setting: "pollMaxMs" });
+  }
+  return {
+    dataDir,
+    relay: { kind: "dir", path: resolve(relayDir) },
+    secret: readSecret(options, env),
+    host,
+    port,
+    ...(publicUrl !== undefined ? { publicUrl: publicUrl.replace(/\/+$/, "") } : {}),
+    runnerName,
+    pollMinMs,
+    pollMaxMs,
+    ...(env.PATH !== undefined ? { searchPath: env.PATH } : {}),
+  };
+}
+
+/**
+ * The action's data folder alone (what `user add` and `grant` need):
+ * --data-dir, else AILAB_ACTION_DIR, else $XDG_DATA_HOME/ailab/action or
+ * ~/.local/share/ailab/action.
+ */
+export function readDataDir(options: { dataDir?: string }, env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = options.dataDir ?? env.AILAB_ACTION_DIR;
+  if (explicit !== undefined) {
+    if (explicit.trim() === "") throw new ConfigError(`data folder ${JSON.stringify(explicit)} is empty; expected a folder path`, { setting: "dataDir" });
+    return resolve(explicit);
+  }
+  const dataHome = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(env.HOME ?? homedir(), ".local", "share");
+  return join(dataHome, "ailab", "action");
+}
+
+/** "host:port", "[::1]:port" or ":port"; port 0 picks a free one. */
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]*)):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new ConfigError(`listen address ${JSON.stringify(text)} is not of the form HOST:PORT, e.g. "127.0.0.1:8080" or ":0"`, {
+      setting: "listen",
+    });
+  }
+  return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
+}
+
+function parseMs(setting: string, value: string | number): number {
+  const n = typeof value === "number" ? value : /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 10) {
+    throw new ConfigError(`${setting} ${JSON.stringify(value)} is not a whole number of milliseconds >= 10, e.g. 1000`, { setting });
+  }
+  return n;
+}
+
+function readSecret(options: ActionOptions, env: NodeJS.ProcessEnv): string {
+  const inline = options.secret ?? env.AILAB_SECRET;
+  const file = options.secretFile ?? env.AILAB_SECRET_FILE;
+  let secret: string;
+  if (inline !== undefined) secret = inline;
+  else if (file !== undefined) secret = readSecretFile(file);
+  else throw new ConfigError("the relay secret is not set: set AILAB_SECRET or pass --secret-file FILE", { setting: "secret" });
+  secret = secret.trim();
+  // The value itself is never quoted back: it is a secret.
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`the relay secret is ${secret.length} characters long; expected at least ${MIN_SECRET_LENGTH}`, { setting: "secret" });
+  }
+  return secret;
+}
+
+function readSecretFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`secret file ${JSON.stringify(file)} cannot be read (${errnoCode(e) ?? "error"}); expected a readable file holding the relay secret`, {
+      setting: "secretFile",
+    });
+  }
 }

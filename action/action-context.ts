@@ -1,0 +1,39 @@
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { RelayStore } from "../core/relay/relay-store.js";
+import type { Db } from "./action-db.js";
+import type { ActionConfig } from "./action-config.js";
+import type { Forge } from "./forge/forge.js";
+import type { GitRunner } from "./githost/git-runner.js";
+import type { Repositories } from "./githost/repositories.js";
+import type { KeyedLock } from "./push/keyed-lock.js";
+
+/**
+ * Everything a handler needs, built once at start (like probot's Context):
+ * handlers never open databases, create clients or read the environment.
+ */
+export interface ActionContext {
+  config: ActionConfig;
+  db: Db;
+  store: RelayStore;
+  git: GitRunner;
+  repos: Repositories;
+  forge: Forge;
+  clock: Clock;
+  log: Logger;
+  /** Serialises work on one repository (push detection, notes, tags). */
+  locks: KeyedLock;
+  /** The public URL of the server, without a trailing slash. */
+  baseUrl(): string;
+  /** Asks the relay loop to run a cycle now (a message is waiting to go out). */
+  wake(): void;
+}
+
+export function nowIso(ctx: Pick<ActionContext, "clock">): string {
+  return new Date(ctx.clock.now()).toISOString();
+}
+
+/** The task's page: where a commit status's target_url points. */
+export function taskUrl(ctx: Pick<ActionContext, "baseUrl">, taskId: string): string {
+  return `${ctx.baseUrl()}/tasks/${taskId}`;
+}

@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import { openDatabase, type Db } from "../core/db/open-database.js";
+
+/**
+ * The action's state, one SQLite file in the data folder. Each string takes
+ * the schema one version further; append, never edit, once released.
+ * Repositories are named "owner/name" throughout.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  -- Only the SHA-256 of a token is kept; the token itself is shown once.
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name),
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE grants (
+    user TEXT NOT NULL REFERENCES users(name),
+    repo TEXT NOT NULL,
+    write INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user, repo)
+  );
+  -- The ailab/* branches of each repository as last seen: push detection diffs against it.
+  CREATE TABLE ref_state (
+    repo TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    PRIMARY KEY (repo, ref)
+  );
+  -- A push is (repository, ref, commit): the same triple twice is one push.
+  CREATE TABLE pushes (
+    id INTEGER PRIMARY KEY,
+    repo TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    before_id TEXT,
+    pusher TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    handled_at TEXT,
+    task_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (repo, ref, commit_id)
+  );
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    repo TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    forge_state TEXT NOT NULL,
+    description TEXT NOT NULL,
+    exit_code INTEGER,
+    artifacts TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT -1,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    -- 1 while the forge has not yet been told the current state.
+    forge_dirty INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX tasks_by_repo ON tasks (repo, branch, commit_id);
+  CREATE INDEX tasks_forge_dirty ON tasks (forge_dirty) WHERE forge_dirty = 1;
+  CREATE TABLE applied_messages (
+    id TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+  );
+  -- Relay messages decided but maybe not yet written; sent until the write succeeds.
+  CREATE TABLE outbox (
+    key TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+  );
+  -- The built-in forge's commit statuses: one per (repository, commit, context).
+  CREATE TABLE commit_statuses (
+    repo TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    context TEXT NOT NULL,
+    state TEXT NOT NULL,
+    description TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (repo, commit_id, context)
+  );
+  `,
+];
+
+/** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */
+export function openActionDb(dataDir: string): Db {
+  return openDatabase(join(dataDir, "action.db"), MIGRATIONS);
+}
+
+export type { Db };

@@ -1,0 +1,69 @@
+import { drainInbox } from "../../core/protocol/mailbox.js";
+import { inboxes } from "../../core/protocol/mailbox.js";
+import { ToAction } from "../../core/protocol/messages.js";
+import { nowIso, type ActionContext } from "../action-context.js";
+import { syncForge } from "../forge/sync-forge.js";
+import { submitPendingPushes } from "../push/handle-ref-changes.js";
+import { deliverOutbox } from "../relay/outbox.js";
+import { countUnfinished } from "../tasks/task-store.js";
+import { applyToAction } from "./apply-to-action.js";
+
+export interface RelayLoop {
+  /** Runs the next cycle now instead of after the current pause. */
+  wake(): void;
+  /** Finishes the cycle under way and stops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The action's side of the relay, one cycle at a time: send the outbox,
+ * retry pushes not yet submitted, apply the runner's messages (one LIST),
+ * bring the forge up to date. Adaptive: every `pollMinMs` while tasks are
+ * in flight or something happened, doubling to `pollMaxMs` when idle.
+ */
+export function startRelayLoop(ctx: ActionContext): RelayLoop {
+  const { pollMinMs, pollMaxMs } = ctx.config;
+  let stopped = false;
+  let woken = false;
+  let pause: AbortController | undefined;
+  let delay = pollMinMs;
+
+  const cycle = async (): Promise<boolean> => {
+    let busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0;
+    await submitPendingPushes(ctx);
+    busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0 || busy;
+    const applied = await drainInbox(ctx.store, inboxes.action(), ctx.config.secret, ToAction, (m) => {
+      applyToAction(ctx, m);
+    }, ctx.log);
+    busy = (await syncForge(ctx)) > 0 || applied > 0 || busy;
+    return busy || countUnfinished(ctx.db) > 0;
+  };
+
+  const run = async () => {
+    while (!stopped) {
+      woken = false;
+      try {
+        delay = (await cycle()) ? pollMinMs : Math.min(pollMaxMs, delay * 2);
+      } catch (e) {
+        ctx.log.warn("relay cycle failed; will retry", { error: e });
+        delay = Math.min(pollMaxMs, delay * 2);
+      }
+      if (stopped || woken) continue;
+      pause = new AbortController();
+      await ctx.clock.sleep(delay, pause.signal);
+    }
+  };
+  const done = run();
+
+  return {
+    wake() {
+      woken = true;
+      pause?.abort();
+    },
+    async stop() {
+      stopped = true;
+      pause?.abort();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { systemClock, type Clock } from "../core/clock.js";
+import { createLogger, type Logger } from "../core/logger.js";
+import { DirRelayStore } from "../core/relay/dir-store.js";
+import type { RelayStore } from "../core/relay/relay-store.js";
+import type { ActionConfig } from "./action-config.js";
+import type { ActionContext } from "./action-context.js";
+import { openActionDb } from "./action-db.js";
+import { startRelayLoop } from "./events/relay-loop.js";
+import { createBuiltinForge } from "./forge/builtin-forge.js";
+import { createGitRunner } from "./githost/git-runner.js";
+import { Repositories } from "./githost/repositories.js";
+import { createActionServer } from "./http/create-server.js";
+import { reconcileRepositories } from "./push/handle-ref-changes.js";
+import { KeyedLock } from "./push/keyed-lock.js";
+
+export interface RunningAction {
+  /** Where the server listens, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  /** Closes the server and the relay loop, then the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts ailab-action: opens its database, reconciles every repository
+ * against the stored ref state (pushes made while it was down are handled),
+ * then serves the git host, the API and the task pages, and runs the relay
+ * loop. `deps` lets a test pass its own clock, logger or relay store.
+ */
+export async function startAction(config: ActionConfig, deps: { clock?: Clock; logger?: Logger; store?: RelayStore } = {}): Promise<RunningAction> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? createLogger({ secrets: [config.secret], tags: { agent: "action" } });
+  const db = openActionDb(config.dataDir);
+  const git = createGitRunner({ ...(config.searchPath !== undefined ? { searchPath: config.searchPath } : {}), home: config.dataDir });
+  const repos = new Repositories(join(config.dataDir, "repos"), git);
+  const locks = new KeyedLock();
+  const now = () => new Date(clock.now()).toISOString();
+  let baseUrl = config.publicUrl ?? "";
+  let wake = () => {};
+  const ctx: ActionContext = {
+    config,
+    db,
+    store: deps.store ?? new DirRelayStore(config.relay.path),
+    git,
+    repos,
+    forge: createBuiltinForge({ db, git, repos, locks, now }),
+    clock,
+    log,
+    locks,
+    baseUrl: () => baseUrl,
+    wake: () => wake(),
+  };
+
+  const server = createActionServer(ctx);
+  server.listen(config.port, config.host);
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
+  if (!config.publicUrl) baseUrl = url;
+
+  try {
+    await reconcileRepositories(ctx);
+  } catch (e) {
+    log.error("reconciling repositories failed", { error: e });
+  }
+  const loop = startRelayLoop(ctx);
+  wake = () => loop.wake();
+  log.info("ailab-action listening", { url, relay: config.relay.path, runner: config.runnerName });
+
+  return {
+    url,
+    port,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await loop.stop();
+      db.close();
+    },
+  };
+}

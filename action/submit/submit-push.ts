@@ -1,0 +1,87 @@
+import { newTaskId } from "../../core/ids.js";
+import { inboxes, sealMessage } from "../../core/protocol/mailbox.js";
+import type { Submit } from "../../core/protocol/messages.js";
+import { publishEnv, publishSnapshot } from "../../core/snapshot/publish-snapshot.js";
+import { TASK_NAME_PATTERN } from "../../core/task/task.js";
+import { nowIso, type ActionContext } from "../action-context.js";
+import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
+import { enqueueMessage } from "../relay/outbox.js";
+import { requestCancel } from "../tasks/request-cancel.js";
+import { insertTask, listUnfinishedTasks } from "../tasks/task-store.js";
+import { parseRepoName } from "../users/names.js";
+import { buildEnvManifest } from "./build-env-manifest.js";
+import { describeIssues } from "./describe-issues.js";
+import { planTask } from "./plan-task.js";
+import { readBlobBytes, readCommitTree, type CommitFile } from "./read-commit-tree.js";
+import { selectSnapshotFiles } from "./select-snapshot-files.js";
+
+/**
+ * Turns one recorded push into a task. The commit's tree is read in-process
+ * from the bare repository; an invalid task file becomes a task in state
+ * `error` whose description names the file and key, and nothing is sent.
+ * A valid one is published to the relay (only missing objects are written)
+ * and a signed Submit goes to the outbox, in the same transaction as the
+ * task row and the push being marked handled. Older unfinished tasks of the
+ * same branch are superseded (cancelled). Returns the new task id.
+ */
+export async function submitPush(ctx: ActionContext, push: PendingPush): Promise<string> {
+  const repo = parseRepoName(push.repo);
+  const gitDir = ctx.repos.gitDir(repo);
+  const branch = push.ref.slice("refs/heads/".length);
+  const log = ctx.log.child({ repo: push.repo, ref: push.ref, commit: push.commit.slice(0, 12) });
+  const cache = {};
+  const read = (file: CommitFile) => readBlobBytes(gitDir, file.oid, cache);
+  const tree = await readCommitTree(gitDir, push.commit, cache);
+  const plan = await planTask(tree, branch, async (file) => Buffer.from(await read(file)).toString("utf8"));
+  const taskId = newTaskId(ctx.clock.now());
+  const base = { id: taskId, user: push.pusher, repo: push.repo, branch, commit: push.commit, now: nowIso(ctx) };
+
+  if (!plan.ok) {
+    const description = describeIssues(plan.issues);
+    ctx.db.transaction(() => {
+      insertTask(ctx.db, { ...base, name: fallbackName(branch), state: "error", description });
+      markPushHandled(ctx.db, push.id, taskId, base.now);
+    })();
+    log.info("task file invalid", { task: taskId, description });
+    return taskId;
+  }
+
+  const selection = selectSnapshotFiles(tree.files, plan.task.files.upload, plan.isIgnored, read);
+  const snapshot = await publishSnapshot(ctx.store, selection.files);
+  const files = new Map(tree.files.map((f) => [f.path, f]));
+  const env = await publishEnv(ctx.store, await buildEnvManifest(ctx.store, plan.task.environment, files, read));
+  const submit: Submit = {
+    kind: "submit",
+    taskId,
+    user: push.pusher,
+    repo: push.repo,
+    branch,
+    commit: push.commit,
+    task: plan.task,
+    tree: snapshot.treeHash,
+    env,
+    submittedAt: ctx.clock.now(),
+  };
+  const older = listUnfinishedTasks(ctx.db, { repo: push.repo, branch });
+  ctx.db.transaction(() => {
+    insertTask(ctx.db, { ...base, name: plan.task.name, state: "submitted", description: "submitted" });
+    enqueueMessage(ctx.db, sealMessage(inboxes.runner(ctx.config.runnerName), submit, ctx.config.secret, ctx.clock.now()), base.now);
+    markPushHandled(ctx.db, push.id, taskId, base.now);
+    for (const task of older) requestCancel(ctx, task, `superseded by ${push.commit.slice(0, 12)} (task ${taskId})`);
+  })();
+  log.info("task submitted", {
+    task: taskId,
+    files: selection.files.length,
+    ignored: selection.ignored,
+    uploaded: snapshot.uploaded,
+    skippedLinks: tree.links.length,
+    skippedSubmodules: tree.submodules.length,
+  });
+  return taskId;
+}
+
+/** The task name for a task file that could not be read: the branch after `ailab/`, made safe. */
+function fallbackName(branch: string): string {
+  const name = branch.replace(/^ailab\//, "").replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);
+  return TASK_NAME_PATTERN.test(name) ? name : "task";
+}
