@@ -1,0 +1,57 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { RunCard } from "../../../core/protocol/messages.js";
+import { readArchive, artifactBytes } from "../../helpers/runner-artifacts.js";
+import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
+import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
+
+const TRAIN = [
+  "mkdir -p output logs",
+  "echo 42 > output/answer.txt",
+  "ln -s /etc/passwd output/passwd",
+  "echo train-log > logs/train.log",
+  "python -c 'import sys; print(\"python in\", sys.prefix)'",
+  "echo 'Epoch 5/100'",
+];
+
+test("a task runs in a uv-built environment, built once and reused, and its results come back without links", async (t) => {
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(TRAIN, { results: ["output"], logs: ["logs"] }) });
+  await world.start();
+
+  const first = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, first);
+  const done = await world.inbox.completion(first.taskId);
+
+  assert.equal(done.state, "success", done.description);
+  assert.equal(done.exitCode, 0);
+  assert.deepEqual(done.artifacts.map((a) => a.name).sort(), ["logs.tar.gz", "results.tar.gz", "run.json"]);
+  const states = world.inbox.events(first.taskId).map((e) => e.state);
+  assert.deepEqual(states.slice(0, 3), ["queued", "building", "running"]);
+  assert.deepEqual(world.inbox.events(first.taskId).map((e) => e.seq), states.map((_, i) => i));
+  assert.equal(world.inbox.events(first.taskId)[1]!.description, "building environment");
+
+  const results = await readArchive(world.store, done, "results.tar.gz", world.root);
+  assert.deepEqual([...results.keys()], ["output/answer.txt"]);
+  assert.equal(results.get("output/answer.txt"), "42\n");
+  const logs = await readArchive(world.store, done, "logs.tar.gz", world.root);
+  assert.equal(logs.get("logs/train.log"), "train-log\n");
+  const envs = join(world.dataDir, "envs");
+  assert.match(logs.get("job.log") ?? "", new RegExp(`python in ${envs}/[0-9a-f]{64}/venv`));
+  const card = RunCard.parse(JSON.parse((await artifactBytes(world.store, done, "run.json")).toString("utf8")));
+  assert.equal(card.exitCode, 0);
+  assert.equal(card.scheduler, "local");
+  assert.equal(card.commit, first.commit);
+
+  const [envKey, ...others] = readdirSync(envs);
+  assert.deepEqual(others, []);
+  const builtAt = statSync(join(envs, envKey!, "ready")).mtimeMs;
+
+  const second = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, second);
+  assert.equal((await world.inbox.completion(second.taskId)).state, "success");
+  assert.deepEqual(readdirSync(envs), [envKey]);
+  assert.equal(statSync(join(envs, envKey!, "ready")).mtimeMs, builtAt, "the environment was not built again");
+});
