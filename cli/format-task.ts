@@ -1,0 +1,51 @@
+import type { TaskView } from "../core/api/types.js";
+
+/** One line for progress output: `<id> <state>: <description>`. */
+export function taskLine(task: TaskView): string {
+  return `${task.id} ${task.state}${task.description ? `: ${task.description}` : ""}`;
+}
+
+/** What `ailab status` prints for one task: one `key: value` per line. */
+export function formatTaskDetails(task: TaskView): string {
+  const rows: [string, string][] = [
+    ["task", task.id],
+    ["name", task.name],
+    ["state", task.state],
+    ["status", `${task.forgeState}${task.description ? ` · ${task.description}` : ""}`],
+    ["repo", task.repo],
+    ["branch", task.branch],
+    ["commit", task.commit],
+    ["created", task.createdAt],
+    ["updated", task.updatedAt],
+  ];
+  if (task.exitCode !== null) rows.push(["exit code", String(task.exitCode)]);
+  if (task.artifacts.length > 0) rows.push(["artifacts", task.artifacts.map((a) => `${a.name} (${formatBytes(a.size)})`).join(", ")]);
+  rows.push(["url", task.targetUrl]);
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return rows.map(([key, value]) => `${(key + ":").padEnd(width + 1)} ${value}`).join("\n") + "\n";
+}
+
+/** What `ailab list` prints: a header and one row per task, columns aligned. */
+export function formatTaskTable(tasks: readonly TaskView[]): string {
+  const header = ["TASK", "STATE", "NAME", "REPO", "BRANCH", "COMMIT", "UPDATED", "DESCRIPTION"];
+  const rows = tasks.map((t) => [t.id, t.state, t.name, t.repo, t.branch, t.commit.slice(0, 8), t.updatedAt, t.description]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
