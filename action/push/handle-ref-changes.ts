@@ -1,4 +1,5 @@
 import { nowIso, type ActionContext } from "../action-context.js";
+import { deliverOutbox } from "../relay/outbox.js";
 import { submitPush } from "../submit/submit-push.js";
 import { requestCancel } from "../tasks/request-cancel.js";
 import { listUnfinishedTasks } from "../tasks/task-store.js";
@@ -27,6 +28,8 @@ export async function handleRefChanges(ctx: ActionContext, repo: RepoName, pushe
     for (const event of events) ctx.log.info("ref changed", { ...event });
   });
   await submitPendingPushes(ctx);
+  // Sent now rather than on the next cycle: when `git push` returns, the runner has its message.
+  await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx));
   ctx.wake();
 }
 
