@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { openActionDb } from "../../../action/action-db.js";
+import type { TaskView } from "../../../core/api/types.js";
+import { readRunnerInbox, startActionHarness } from "../../helpers/action-harness.js";
+import { git, gitEnv, makeProject, sampleProject } from "../../helpers/action-git.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+
+const BAD_TASK = sampleProject()["task.toml"]!.replace('memory = "1G"', 'memory = "lots"');
+
+test("a task.toml with a mistake gives an error status naming the key, and nothing reaches the runner", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject({ "task.toml": BAD_TASK }), env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+
+  const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
+  assert.equal(task!.state, "error");
+  assert.equal(task!.forgeState, "error");
+  assert.match(task!.description, /^error: task\.toml: resources\.memory: /);
+  assert.deepEqual(await readRunnerInbox(h.relay), []);
+  assert.deepEqual(await h.relay.list("objects/"), [], "nothing was uploaded");
+});
+
+test("a commit without a task file is an error status too", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  const { ["task.toml"]: _omitted, ...rest } = sampleProject();
+  await makeProject(project, rest, env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/nofile"], env);
+  const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
+  assert.equal(task!.state, "error");
+  assert.equal(task!.name, "nofile");
+  assert.match(task!.description, /task\.toml or task_config\.toml/);
+  assert.deepEqual(await readRunnerInbox(h.relay), []);
+});
+
+test("a replayed push (same repository, ref, commit) makes no second task", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject(), env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  await h.waitForTasks((tasks) => tasks.length === 1);
+
+  // Forget what the refs looked like, then let the action reconcile at start:
+  // the push is seen again and recognised as the same (repository, ref, commit).
+  const db = openActionDb(h.config.dataDir);
+  db.prepare("DELETE FROM ref_state").run();
+  db.close();
+  await h.restart();
+  // Pushing the same commit to the branch again (here: recreated after a delete) is the same push as well.
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), ":refs/heads/ailab/train"], env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+
+  const { body } = await h.api(h.tokens.alice, "/api/tasks");
+  assert.equal((body as { tasks: TaskView[] }).tasks.length, 1);
+  const kinds = (await readRunnerInbox(h.relay)).map((m) => m.kind);
+  assert.deepEqual(kinds, ["submit", "cancel"], "one submit; the delete cancelled it");
+});
+
+test("a push made while the action was down is submitted when it starts again", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  const commit = await makeProject(project, sampleProject(), env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/main"], env);
+  await h.action.stop();
+  // While it is down, the branch appears in the bare repository by other means.
+  const bare = join(h.config.dataDir, "repos", "alice", "proj.git");
+  await git(bare, ["update-ref", "refs/heads/ailab/offline", commit], env);
+  await h.restart();
+  const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
+  assert.equal(task!.branch, "ailab/offline");
+  assert.equal(task!.state, "submitted");
+  assert.equal(task!.user, "alice");
+});
+
+test("deleting the branch sends a Cancel for its unfinished task", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject(), env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "--delete", "ailab/train"], env);
+
+  const messages = await readRunnerInbox(h.relay);
+  assert.deepEqual(
+    messages.map((m) => [m.kind, m.taskId]),
+    [
+      ["submit", task!.id],
+      ["cancel", task!.id],
+    ],
+  );
+  const view = await h.waitForTask(task!.id, () => true);
+  assert.equal(view.state, "submitted", "the state stays until the runner confirms");
+});
+
+test("a push to a branch outside ailab/ makes no task", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject(), env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/main"], env);
+  const { body } = await h.api(h.tokens.alice, "/api/tasks");
+  assert.deepEqual((body as { tasks: TaskView[] }).tasks, []);
+  assert.deepEqual(await readRunnerInbox(h.relay), []);
+});
