@@ -96,7 +96,7 @@ test("cancel asks the server; an ended task is exit 1", async (t) => {
 
 test("submit refuses an invalid task.toml before pushing anything", async (t) => {
   const { cli, api } = await loggedIn(t);
-  const git = (...args: string[]) => assert.equal(spawnSync("git", args, { cwd: cli.work, env: cli.ctx.env as NodeJS.ProcessEnv }).status, 0);
+  const git = (...args: string[]) => assert.equal(spawnSync("git", args, { cwd: cli.work, env: cli.ctx.env }).status, 0);
   git("init", "-q", "-b", "main");
   await writeFile(join(cli.work, "task.toml"), '[resources]\ngpus = -1\n[run]\ncommand = "python train.py"\n');
   git("add", "-A");
