@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { TaskView } from "../../../core/api/types.js";
@@ -73,8 +74,36 @@ test("a second push with one file changed uploads exactly one new object", async
   assert.equal(after.length, before.length + 1);
   const messages = await readRunnerInbox(h.relay);
   assert.deepEqual(
-    messages.map((m) => m.kind),
-    ["submit", "submit", "cancel"],
+    messages.map((m) => m.kind).sort(),
+    ["cancel", "submit", "submit"],
     "the second push is submitted and supersedes the first",
+  );
+});
+
+test("ignore rules, symlinks and submodules: only regular files that are not ignored are uploaded", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  const files = sampleProject({
+    ".ailabignore": "data/\n",
+    "data/huge.bin": "pretend this is large\n",
+    "model.ckpt": "weights\n",
+    "task.toml": sampleProject()["task.toml"]! + '\n[files]\nignore = ["*.ckpt"]\n',
+  });
+  await makeProject(project, files, env);
+  await symlink("/etc/passwd", join(project, "passwd-link"));
+  await git(project, ["add", "passwd-link"], env);
+  await git(project, ["update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},vendor/lib`], env);
+  await commitAll(project, "links and a submodule", env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+
+  const [message] = await readRunnerInbox(h.relay);
+  assert.equal(message?.kind, "submit");
+  if (message?.kind !== "submit") return;
+  const tree = TreeManifest.parse(JSON.parse(Buffer.from((await h.relay.get(relayKeys.tree(message.tree)))!).toString()));
+  assert.deepEqual(
+    tree.entries.map((e) => e.path),
+    [".ailabignore", "configs/base.yaml", "pyproject.toml", "task.toml", "train.py", "uv.lock"],
   );
 });

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { buildActionProgram, type ActionCommands } from "../../../action/command-line/build-action-program.js";
+
+function record(): { calls: unknown[][]; commands: ActionCommands; out: string[] } {
+  const calls: unknown[][] = [];
+  const note = (name: string) => (...args: unknown[]) => {
+    calls.push([name, ...args]);
+    return Promise.resolve();
+  };
+  return {
+    calls,
+    out: [],
+    commands: { serve: note("serve"), userAdd: note("userAdd"), userToken: note("userToken"), grant: note("grant") },
+  };
+}
+
+async function parse(argv: string[]) {
+  const r = record();
+  const program = buildActionProgram(r.commands, { writeOut: (t) => r.out.push(t), writeErr: (t) => r.out.push(t) });
+  await program.parseAsync(argv, { from: "user" });
+  return r;
+}
+
+test("user add, user token and grant reach their commands with their options", async () => {
+  assert.deepEqual((await parse(["user", "add", "alice", "--admin", "--data-dir", "/d"])).calls, [["userAdd", "alice", { admin: true, dataDir: "/d" }]]);
+  assert.deepEqual((await parse(["user", "add", "bob"])).calls, [["userAdd", "bob", { admin: false }]]);
+  assert.deepEqual((await parse(["user", "token", "bob"])).calls, [["userToken", "bob", {}]]);
+  assert.deepEqual((await parse(["grant", "bob", "alice/proj", "--write"])).calls, [["grant", "bob", "alice/proj", { write: true }]]);
+});
+
+test("serve passes its flags", async () => {
+  const { calls } = await parse(["serve", "--relay-dir", "/r", "--listen", ":0", "--runner-name", "gpu", "--secret-file", "/s"]);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0]![0], "serve");
+  assert.deepEqual({ ...(calls[0]![1] as object) }, { relayDir: "/r", listen: ":0", runnerName: "gpu", secretFile: "/s" });
+});
+
+test("--help names every command; an unknown command is an error", async () => {
+  await assert.rejects(parse(["--help"]), { code: "commander.helpDisplayed" });
+  const r = record();
+  const program = buildActionProgram(r.commands, { writeOut: (t) => r.out.push(t), writeErr: (t) => r.out.push(t) });
+  await assert.rejects(program.parseAsync(["--help"], { from: "user" }));
+  for (const word of ["serve", "user", "grant"]) assert.match(r.out.join(""), new RegExp(word));
+  await assert.rejects(parse(["frobnicate"]), { code: "commander.unknownCommand" });
+  await assert.rejects(parse(["user", "add"]), { code: "commander.missingArgument" });
+});
