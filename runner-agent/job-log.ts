@@ -7,6 +7,8 @@ import { lastLines } from "./uv-errors.js";
 const CHUNK_BYTES = 1024 * 1024;
 const TAIL_BYTES = 8192;
 const MAX_LINE = 120;
+/** Lines the batch script writes about itself (`==> python train.py`), not the job's progress. */
+const SCRIPT_LINE = /^==> /;
 
 /**
  * Uploads the bytes of a job's log after `offset` as chunks named by their
@@ -37,7 +39,11 @@ export async function shipLog(relay: RelayStore, taskId: string, logFile: string
   return offset;
 }
 
-/** The last non-empty line of a log (a progress bar's `\r` ends a line too), shortened; "" if none. */
+/**
+ * The job's last non-empty line in its log (a progress bar's `\r` ends a
+ * line too), without control characters and shortened; "" if none. The
+ * batch script's own `==> command` lines are passed over.
+ */
 export async function lastLogLine(logFile: string): Promise<string> {
   const file = await openIfExists(logFile);
   if (!file) return "";
@@ -46,7 +52,9 @@ export async function lastLogLine(logFile: string): Promise<string> {
     const start = Math.max(0, size - TAIL_BYTES);
     const buffer = Buffer.alloc(size - start);
     await file.read(buffer, 0, buffer.length, start);
-    const line = lastLines(buffer.toString("utf8"), 1).trim();
+    const lines = lastLines(buffer.toString("utf8"), 50).split("\n").filter((l) => !SCRIPT_LINE.test(l));
+    // eslint-disable-next-line no-control-regex
+    const line = (lines[lines.length - 1] ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
     return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
   } finally {
     await file.close();

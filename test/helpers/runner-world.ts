@@ -3,7 +3,7 @@ import type { TestContext } from "node:test";
 import { DirRelayStore } from "../../core/relay/dir-store.js";
 import { readRunnerConfig, type RunnerConfig, type RunnerFlags } from "../../runner-agent/runner-config.js";
 import { startRunner, type RunningRunner } from "../../runner-agent/start-runner.js";
-import { silentLogger } from "../../core/logger.js";
+import { createLogger, silentLogger } from "../../core/logger.js";
 import { ActionInbox } from "./runner-inbox.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -43,7 +43,9 @@ export async function createRunnerWorld(t: TestContext): Promise<RunnerWorld> {
     inbox: new ActionInbox(store, TEST_SECRET),
     config,
     async start(flags, env) {
-      const runner = await startRunner(config(flags, env), { logger: silentLogger });
+      // AILAB_TEST_LOG=1 shows what the runner does.
+      const logger = process.env.AILAB_TEST_LOG ? createLogger({ level: "debug", tags: { runner: TEST_RUNNER } }) : silentLogger;
+      const runner = await startRunner(config(flags, env), { logger });
       let stopped = false;
       t.after(() => (stopped ? undefined : runner.stop()));
       return {

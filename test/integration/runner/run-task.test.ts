@@ -55,3 +55,18 @@ test("a task runs in a uv-built environment, built once and reused, and its resu
   assert.deepEqual(readdirSync(envs), [envKey]);
   assert.equal(statSync(join(envs, envKey!, "ready")).mtimeMs, builtAt, "the environment was not built again");
 });
+
+test("a running job reports its elapsed time and last log line as it changes", async (t) => {
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, {
+    "task.toml": taskToml(["echo 'Epoch 1/3'", "sleep 1", "printf 'Epoch 2/3\\n\\n'", "sleep 1", "echo 'Epoch 3/3'", "sleep 1"]),
+  });
+  await world.start();
+  const submit = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  assert.equal((await world.inbox.completion(submit.taskId)).state, "success");
+  const running = world.inbox.events(submit.taskId).filter((e) => e.state === "running").map((e) => e.description);
+  assert.equal(running[0], "running 0:00:00");
+  for (const epoch of [2, 3]) assert.ok(running.some((d) => new RegExp(`^running 0:00:0\\d · Epoch ${epoch}/3$`).test(d)), running.join("\n"));
+  assert.equal(new Set(running).size, running.length, "no event repeats the one before");
+});

@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { deliver, inboxes, sealMessage } from "../../../core/protocol/mailbox.js";
+import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
+import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
+
+test("a message with a bad signature is rejected and nothing runs", async (t) => {
+  const world = await createRunnerWorld(t);
+  const marker = join(world.root, "ran");
+  const project = await publishProject(t, world.store, { "task.toml": taskToml([`touch ${marker}`]) });
+  await world.start();
+  const submit = project.submit();
+  const forged = sealMessage(inboxes.runner(TEST_RUNNER), submit, "not-the-relay-secret-at-all");
+  await deliver(world.store, forged);
+  for (let i = 0; i < 100 && (await world.store.has(forged.key)); i++) await sleep(50);
+  assert.equal(await world.store.has(forged.key), false, "the runner read and dropped the message");
+  await sleep(500);
+  await world.inbox.read();
+  assert.deepEqual(world.inbox.messages, []);
+  assert.equal(existsSync(marker), false);
+  assert.equal(existsSync(join(world.dataDir, "jobs", submit.taskId)), false);
+});
+
+test("the same submit twice, as the same message or as a new one, runs once", async (t) => {
+  const world = await createRunnerWorld(t);
+  const runs = join(world.root, "runs.txt");
+  const project = await publishProject(t, world.store, { "task.toml": taskToml([`echo run >> ${runs}`]) });
+  await world.start();
+  const submit = project.submit();
+  const message = sealMessage(inboxes.runner(TEST_RUNNER), submit, TEST_SECRET);
+  await deliver(world.store, message);
+  await world.inbox.completion(submit.taskId);
+
+  await deliver(world.store, message); // the very same message again
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit); // a new message, same task
+  for (let i = 0; i < 100 && (await world.store.list(inboxes.runner(TEST_RUNNER))).length > 0; i++) await sleep(50);
+  await sleep(500);
+  await world.inbox.read();
+  assert.equal(world.inbox.completions(submit.taskId).length, 1);
+  assert.equal(world.inbox.events(submit.taskId).filter((e) => e.state === "queued").length, 1);
+  assert.equal(readFileSync(runs, "utf8"), "run\n");
+});
+
+test("while the relay cannot take the runner's messages, they wait; afterwards all arrive, in order", async (t) => {
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["echo hello"]) });
+  // The to-action folder is a file: every write of a message there fails.
+  const blocked = join(world.relayDir, "messages", "to-action");
+  mkdirSync(join(world.relayDir, "messages"), { recursive: true });
+  writeFileSync(blocked, "in the way");
+  await world.start();
+  const submit = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  for (let i = 0; i < 200 && !existsSync(join(world.dataDir, "jobs", submit.taskId, "out", "run.json")); i++) await sleep(50);
+  await sleep(300);
+  await world.inbox.read();
+  assert.deepEqual(world.inbox.messages, [], "nothing got through while the relay refused writes");
+  rmSync(blocked);
+
+  const done = await world.inbox.completion(submit.taskId);
+  assert.equal(done.state, "success");
+  const events = world.inbox.events(submit.taskId);
+  assert.deepEqual(events.map((e) => e.state).slice(0, 3), ["queued", "building", "running"]);
+  assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i));
+});
