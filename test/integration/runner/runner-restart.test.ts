@@ -16,8 +16,8 @@ function spawnRunner(world: RunnerWorld): { child: ChildProcess; output: () => s
   const { args, env } = world.commandLine();
   const child = spawn(process.execPath, [MAIN, "run", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   return { child, output: () => output };
 }
 
