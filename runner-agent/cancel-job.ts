@@ -3,8 +3,9 @@ import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
 /**
  * Stops a running job (the local executor: its whole process group, SIGTERM
- * then SIGKILL) and moves its task to `collecting` as cancelled, keeping
- * whatever exit code the job managed to record. Safe to repeat after a crash.
+ * then SIGKILL) and moves its task to `collecting`, keeping whatever exit
+ * code the job managed to record. The task ends cancelled, unless an outcome
+ * was set already (a time limit ends it as failure). Safe to repeat after a crash.
  */
 export async function cancelJob(ctx: RunnerContext, task: TaskRow, description: string): Promise<void> {
   let exitCode: number | null = null;
@@ -14,6 +15,7 @@ export async function cancelJob(ctx: RunnerContext, task: TaskRow, description: 
     exitCode = status?.state === "done" ? (status.exitCode ?? null) : null;
   }
   if (getTask(ctx.db, task.id)?.state !== "running") return;
-  updateTask(ctx.db, task.id, { state: "collecting", outcome: "cancelled", outcomeDescription: description, exitCode, endedAt: ctx.clock.now() });
+  const outcome = task.outcome ? {} : { outcome: "cancelled" as const, outcomeDescription: description };
+  updateTask(ctx.db, task.id, { state: "collecting", ...outcome, exitCode, endedAt: ctx.clock.now() });
   ctx.log.info("job cancelled", { task: task.id, jobId: task.handle?.jobId ?? null });
 }

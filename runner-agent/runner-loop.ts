@@ -21,6 +21,8 @@ import { watchJobs } from "./watch-jobs.js";
 export class RunnerLoop {
   private readonly inFlight = new Map<string, { kind: "build" | "cancel" | "collect"; controller: AbortController }>();
   private readonly settled = new Set<Promise<void>>();
+  /** Steps that failed wait before they are tried again: 1 s, 2 s, 4 s … up to a minute. */
+  private readonly retries = new Map<string, { failures: number; at: number }>();
   private readonly stopping = new AbortController();
   private wake = new AbortController();
   private delay: number;
@@ -101,12 +103,18 @@ export class RunnerLoop {
   /** Runs `step` for `task` unless a step of the task is in flight already; wakes the loop when it ends. */
   private background(task: TaskRow, kind: "build" | "cancel" | "collect", step: (signal: AbortSignal) => Promise<void>): void {
     if (this.inFlight.has(task.id) || this.stopping.signal.aborted) return;
+    const retry = this.retries.get(task.id);
+    if (retry && retry.at > this.ctx.clock.now()) return;
     const controller = new AbortController();
     this.inFlight.set(task.id, { kind, controller });
     const done = step(controller.signal)
+      .then(() => void this.retries.delete(task.id))
       .catch((e: unknown) => {
         if (e instanceof AilabError && e.code === "BuildCancelled") return;
-        this.ctx.log.warn(`${kind} failed; will retry`, { task: task.id, error: e });
+        const failures = (retry?.failures ?? 0) + 1;
+        const wait = Math.min(1000 * 2 ** (failures - 1), 60_000);
+        this.retries.set(task.id, { failures, at: this.ctx.clock.now() + wait });
+        this.ctx.log.warn(`${kind} failed; will retry`, { task: task.id, inSeconds: wait / 1000, error: e });
       })
       .finally(() => {
         this.inFlight.delete(task.id);

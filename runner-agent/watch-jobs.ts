@@ -1,3 +1,4 @@
+import { timeLimitSeconds } from "../core/task/slurm-forms.js";
 import { formatElapsed } from "./format-elapsed.js";
 import { jobPaths } from "./job-paths.js";
 import { lastLogLine, shipLog } from "./job-log.js";
@@ -9,7 +10,8 @@ import { updateTask, type TaskRow } from "./task-rows.js";
  * a job that ended moves its task to `collecting` (exit code and end time
  * recorded first); a job still running has its new log bytes shipped and,
  * at most every `progressIntervalMs` and only when its last log line
- * changed, a `running 0:00:12 · Epoch 5/100` event sent.
+ * changed, a `running 0:00:12 · Epoch 5/100` event sent; a local job past
+ * its time limit is marked to be stopped.
  */
 export async function watchJobs(ctx: RunnerContext, running: readonly TaskRow[]): Promise<void> {
   const watched = running.filter((t) => t.handle !== null);
@@ -29,11 +31,27 @@ export async function watchJobs(ctx: RunnerContext, running: readonly TaskRow[])
       updateTask(ctx.db, task.id, { state: "collecting", exitCode, endedAt: ctx.clock.now() });
       log.info("job ended", { exitCode, ...(status.reason ? { reason: status.reason } : {}) });
     } else if (status?.state === "running") {
+      if (pastTimeLimit(ctx, task)) continue;
       await shipAndReport(ctx, task);
     } else if (status?.state !== "pending") {
       log.warn("job state unknown", { reason: status?.reason ?? "not in the scheduler's answer" });
     }
   }
+}
+
+/**
+ * Slurm ends a job at its time limit itself; the local executor does not,
+ * so the runner does: the job is stopped like a cancelled one, and the task
+ * ends as failure.
+ */
+function pastTimeLimit(ctx: RunnerContext, task: TaskRow): boolean {
+  const limit = timeLimitSeconds(task.submit.task.resources.timeLimit);
+  if (ctx.scheduler.kind !== "local" || limit === undefined || task.startedAt === null) return false;
+  if (ctx.clock.now() - task.startedAt <= limit * 1000) return false;
+  const description = `time limit ${formatElapsed(limit * 1000)} reached`;
+  updateTask(ctx.db, task.id, { cancelRequested: true, outcome: "failure", outcomeDescription: description });
+  ctx.log.info("job past its time limit; stopping it", { task: task.id, limit: task.submit.task.resources.timeLimit });
+  return true;
 }
 
 async function shipAndReport(ctx: RunnerContext, task: TaskRow): Promise<void> {

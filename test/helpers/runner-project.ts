@@ -73,8 +73,8 @@ export async function sendToRunner(store: RelayStore, secret: string, runner: st
   return message.key;
 }
 
-/** A task.toml running `commands`, with optional `[run]` results and logs. */
-export function taskToml(commands: string[], more: { results?: string[]; logs?: string[] } = {}): string {
+/** A task.toml running `commands`, with optional `[run]` results and logs and a time limit. */
+export function taskToml(commands: string[], more: { results?: string[]; logs?: string[]; timeLimit?: string } = {}): string {
   const list = (items: string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
   return [
     "[task]",
@@ -83,7 +83,7 @@ export function taskToml(commands: string[], more: { results?: string[]; logs?: 
     "gpus = 0",
     "cpus = 1",
     'memory = "1G"',
-    'time_limit = "0:10:00"',
+    `time_limit = "${more.timeLimit ?? "0:10:00"}"`,
     "[run]",
     `commands = ${list(commands)}`,
     `results = ${list(more.results ?? [])}`,

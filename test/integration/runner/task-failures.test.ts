@@ -54,3 +54,17 @@ test("without uv the task ends as error saying how to install uv and where the r
   assert.ok(done.description.includes(JSON.stringify(uv)), done.description);
   assert.match(done.description, /AILAB_UV/);
 });
+
+test("a local job past its time limit is stopped and ends as failure", async (t) => {
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["echo started", "sleep 60"], { timeLimit: "0:02" }) });
+  await world.start({ cancelGraceMs: "500" });
+  const submit = project.submit();
+  const sent = Date.now();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  const done = await world.inbox.completion(submit.taskId);
+  assert.equal(done.state, "failure");
+  assert.equal(done.description, "time limit 0:00:02 reached");
+  assert.ok(Date.now() - sent < 30_000);
+  assert.ok(done.durationSeconds >= 2 && done.durationSeconds < 20, String(done.durationSeconds));
+});
