@@ -91,6 +91,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (repo, commit_id, context)
   );
   `,
+  // Failed submissions wait before the next try (milliseconds since the epoch).
+  `ALTER TABLE pushes ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

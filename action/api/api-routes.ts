@@ -35,7 +35,7 @@ export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: Se
   if (method === "POST" && action === "cancel" && !name) return cancel(ctx, res, user, id);
   if (method === "GET" && action === "logs" && !name) return logs(ctx, res, id, url, task.state);
   if (method === "GET" && action === "artifacts" && !name) return sendJson(res, 200, { artifacts: artifactViews(task) });
-  if (method === "GET" && action === "artifacts" && name) return artifact(ctx, res, id, decodeURIComponent(name));
+  if (method === "GET" && action === "artifacts" && name) return artifact(ctx, res, id, safeDecode(name));
   return sendError(res, 405, "MethodNotAllowed", `${method} is not allowed on ${path}`);
 }
 
@@ -77,4 +77,13 @@ async function artifact(ctx: ActionContext, res: ServerResponse, id: string, nam
     res.destroy();
   });
   stream.pipe(res);
+}
+
+/** A URL segment decoded; a malformed escape is kept as written (and then matches no artifact). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

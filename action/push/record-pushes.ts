@@ -52,18 +52,20 @@ export interface PendingPush {
   attempts: number;
 }
 
-export function listPendingPushes(db: Db, maxAttempts: number): PendingPush[] {
+/** Pushes not yet handled whose next try is due at `now` (ms). */
+export function listPendingPushes(db: Db, now: number): PendingPush[] {
   return db
     .prepare(
-      "SELECT id, repo, ref, commit_id AS 'commit', pusher, attempts FROM pushes WHERE handled_at IS NULL AND attempts < ? ORDER BY id",
+      "SELECT id, repo, ref, commit_id AS 'commit', pusher, attempts FROM pushes WHERE handled_at IS NULL AND next_attempt_at <= ? ORDER BY id",
     )
-    .all(maxAttempts) as PendingPush[];
+    .all(now) as PendingPush[];
 }
 
 export function markPushHandled(db: Db, id: number, taskId: string | null, now: string): void {
   db.prepare("UPDATE pushes SET handled_at = ?, task_id = ? WHERE id = ?").run(now, taskId, id);
 }
 
-export function markPushFailed(db: Db, id: number): void {
-  db.prepare("UPDATE pushes SET attempts = attempts + 1 WHERE id = ?").run(id);
+/** Counts a failed try and sets when to try again. */
+export function markPushFailed(db: Db, id: number, nextAttemptAt: number): void {
+  db.prepare("UPDATE pushes SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?").run(nextAttemptAt, id);
 }

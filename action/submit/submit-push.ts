@@ -80,6 +80,29 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
   return taskId;
 }
 
+/** Gives up on a push that could not be submitted: it becomes a task in state error saying why. */
+export function failPush(ctx: ActionContext, push: PendingPush, error: unknown): string {
+  const taskId = newTaskId(ctx.clock.now());
+  const branch = push.ref.slice("refs/heads/".length);
+  const reason = error instanceof Error ? error.message : String(error);
+  const now = nowIso(ctx);
+  ctx.db.transaction(() => {
+    insertTask(ctx.db, {
+      id: taskId,
+      user: push.pusher,
+      repo: push.repo,
+      branch,
+      commit: push.commit,
+      name: fallbackName(branch),
+      state: "error",
+      description: `error: could not submit: ${reason}`,
+      now,
+    });
+    markPushHandled(ctx.db, push.id, taskId, now);
+  })();
+  return taskId;
+}
+
 /** The task name for a task file that could not be read: the branch after `ailab/`, made safe. */
 function fallbackName(branch: string): string {
   const name = branch.replace(/^ailab\//, "").replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);

@@ -9,6 +9,7 @@ import { addUser } from "../../action/users/user-store.js";
 import type { TaskView } from "../../core/api/types.js";
 import { silentLogger } from "../../core/logger.js";
 import { DirRelayStore } from "../../core/relay/dir-store.js";
+import type { RelayStore } from "../../core/relay/relay-store.js";
 import { openEnvelope } from "../../core/protocol/envelope.js";
 import { inboxes } from "../../core/protocol/mailbox.js";
 import { ToRunner } from "../../core/protocol/messages.js";
@@ -35,8 +36,12 @@ export interface ActionHarness {
   gitUrl(owner: string, repo: string): string;
 }
 
-/** Starts an action for one test; the test's end stops it and removes its folder. */
-export async function startActionHarness(t: TestContext): Promise<ActionHarness> {
+/**
+ * Starts an action for one test; the test's end stops it and removes its
+ * folder. `wrapStore` puts something in front of the real directory relay
+ * (to simulate an outage).
+ */
+export async function startActionHarness(t: TestContext, options: { wrapStore?: (store: RelayStore) => RelayStore } = {}): Promise<ActionHarness> {
   const root = await tempDir(t, "ailab-action-");
   const dataDir = join(root, "action");
   const relayDir = join(root, "relay");
@@ -49,7 +54,8 @@ export async function startActionHarness(t: TestContext): Promise<ActionHarness>
     { PATH: process.env.PATH },
   );
   const relay = new DirRelayStore(relayDir);
-  const start = () => startAction(config, { logger: silentLogger });
+  const store = options.wrapStore ? options.wrapStore(relay) : relay;
+  const start = () => startAction(config, { logger: silentLogger, store });
   let action = await start();
   t.after(() => action.stop());
 

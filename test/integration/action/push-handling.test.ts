@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { openActionDb } from "../../../action/action-db.js";
 import type { TaskView } from "../../../core/api/types.js";
+import type { RelayStore } from "../../../core/relay/relay-store.js";
 import { readRunnerInbox, startActionHarness } from "../../helpers/action-harness.js";
 import { git, gitEnv, makeProject, sampleProject } from "../../helpers/action-git.js";
 import { tempDir } from "../../helpers/temp-dir.js";
@@ -116,3 +117,40 @@ test("a push to a branch outside ailab/ makes no task", async (t) => {
   assert.deepEqual((body as { tasks: TaskView[] }).tasks, []);
   assert.deepEqual(await readRunnerInbox(h.relay), []);
 });
+
+test("a push made while the relay is down is submitted once it is back; git push itself succeeds", async (t) => {
+  let failures = 2;
+  const h = await startActionHarness(t, {
+    wrapStore: (real) => ({
+      ...bind(real),
+      put: (key, data, options) => {
+        if (key.startsWith("objects/") && failures > 0) {
+          failures--;
+          return Promise.reject(new Error("relay unreachable"));
+        }
+        return real.put(key, data, options);
+      },
+    }),
+  });
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject(), env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  assert.deepEqual(await readRunnerInbox(h.relay), [], "nothing sent while the relay fails");
+  const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
+  assert.equal(task!.state, "submitted");
+  assert.deepEqual((await readRunnerInbox(h.relay)).map((m) => m.kind), ["submit"]);
+});
+
+function bind(store: RelayStore): RelayStore {
+  return {
+    put: store.put.bind(store),
+    putFile: store.putFile.bind(store),
+    get: store.get.bind(store),
+    getStream: store.getStream.bind(store),
+    has: store.has.bind(store),
+    list: store.list.bind(store),
+    delete: store.delete.bind(store),
+  };
+}
