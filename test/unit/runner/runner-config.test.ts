@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hasCode } from "../../../core/errors.js";
+import { readRunnerConfig } from "../../../runner-agent/runner-config.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+
+const SECRET = "a-secret-long-enough-1234";
+
+test("configuration comes from environment variables, flags win, defaults fill the rest", () => {
+  const config = readRunnerConfig(
+    { maxJobs: "3" },
+    { AILAB_RELAY_DIR: "/srv/relay", AILAB_SECRET: SECRET, AILAB_RUNNER_NAME: "gpu-box", AILAB_MAX_JOBS: "2", HOME: "/home/lab", PATH: "/usr/bin", UV_CACHE_DIR: "/cache/uv" },
+  );
+  assert.equal(config.relay.path, "/srv/relay");
+  assert.equal(config.name, "gpu-box");
+  assert.equal(config.scheduler.maxJobs, 3);
+  assert.equal(config.dataDir, "/home/lab/.ailab/runner");
+  assert.equal(config.uvPath, "uv");
+  assert.deepEqual(config.uvEnv, { UV_CACHE_DIR: "/cache/uv" });
+  assert.equal(config.pollMinMs, 1000);
+  assert.ok(config.pollMaxMs >= config.pollMinMs);
+});
+
+test("the relay secret never reaches the environment jobs and uv get", () => {
+  const config = readRunnerConfig({}, { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h", PATH: "/usr/bin" });
+  assert.equal(config.secret, SECRET);
+  assert.deepEqual(Object.keys(config.baseEnv).sort(), ["HOME", "PATH"]);
+});
+
+test("the secret can come from a file (flag or AILAB_SECRET_FILE)", async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, "secret");
+  writeFileSync(file, `${SECRET}\n`);
+  assert.equal(readRunnerConfig({ secretFile: file }, { AILAB_RELAY_DIR: "/r", HOME: "/h" }).secret, SECRET);
+  assert.equal(readRunnerConfig({}, { AILAB_RELAY_DIR: "/r", HOME: "/h", AILAB_SECRET_FILE: file }).secret, SECRET);
+});
+
+test("bad values are quoted back with the form expected, and the secret is never quoted", () => {
+  const env = { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h" };
+  const cases: [Record<string, string>, NodeJS.ProcessEnv, RegExp][] = [
+    [{}, { ...env, AILAB_MAX_JOBS: "many" }, /AILAB_MAX_JOBS "many" is not valid: expected a whole number of at least 1/],
+    [{ pollMinMs: "-5" }, env, /AILAB_POLL_MIN_MS "-5" is not valid: expected a whole number/],
+    [{ name: "a/b" }, env, /runner name "a\/b" is not valid: expected letters, digits/],
+    [{}, { HOME: "/h", AILAB_SECRET: SECRET }, /no relay: set AILAB_RELAY_DIR or --relay-dir/],
+    [{}, { AILAB_RELAY_DIR: "/r", HOME: "/h" }, /no relay secret: set AILAB_SECRET, or AILAB_SECRET_FILE/],
+    [{}, { ...env, AILAB_SECRET: "short" }, /too short: expected at least 16 characters/],
+    [{ secretFile: "/no/such/file" }, env, /cannot read the secret file "\/no\/such\/file" \(ENOENT\)/],
+  ];
+  for (const [flags, vars, message] of cases) {
+    assert.throws(
+      () => readRunnerConfig(flags, vars),
+      (e: unknown) => hasCode(e, "ConfigError") && message.test(e.message) && !e.message.includes(SECRET),
+      message.source,
+    );
+  }
+});
