@@ -48,7 +48,8 @@ export function createBuiltinForge(deps: { db: Db; git: GitRunner; repos: Reposi
       await locks.run(release.repo, async () => {
         const existing = await git.run(["--git-dir", gitDir, "rev-parse", "--verify", "--quiet", ref], { allowFailure: true });
         if (existing.exitCode === 0) return;
-        const message = `${release.title}\n\n${release.targetUrl}\n`;
+        const artifacts = release.artifacts.map((a) => `  ${a.name} (${a.size} bytes, sha256 ${a.sha256})`);
+        const message = [release.title, "", release.targetUrl, ...(artifacts.length ? ["", "Artifacts:", ...artifacts] : []), ""].join("\n");
         await git.run(["--git-dir", gitDir, "tag", "-a", "-m", message, release.tag, release.commit], { env: AILAB_IDENTITY });
       });
     },

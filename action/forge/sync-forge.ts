@@ -1,4 +1,4 @@
-import { nowIso, taskUrl, type ActionContext } from "../action-context.js";
+import { taskUrl, type ActionContext } from "../action-context.js";
 import { listForgeDirty, markForgeSynced } from "../tasks/task-store.js";
 import { contextOf, isFinal } from "../tasks/task-record.js";
 
@@ -33,7 +33,7 @@ export async function syncForge(ctx: ActionContext): Promise<number> {
         });
       }
     } catch (e) {
-      ctx.log.warn("forge update failed; will retry", { task: task.id, error: e, at: nowIso(ctx) });
+      ctx.log.warn("forge update failed; will retry", { task: task.id, error: e });
       continue;
     }
     markForgeSynced(ctx.db, task);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { symlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { TaskView } from "../../../core/api/types.js";
@@ -106,4 +107,17 @@ test("ignore rules, symlinks and submodules: only regular files that are not ign
     tree.entries.map((e) => e.path),
     [".ailabignore", "configs/base.yaml", "pyproject.toml", "task.toml", "train.py", "uv.lock"],
   );
+});
+
+test("a push larger than git's post buffer (sent chunked) goes through", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject(), env);
+  await writeFile(join(project, "weights.bin"), randomBytes(3 * 1024 * 1024));
+  const commit = await commitAll(project, "a big file", env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/big"], env);
+  const [message] = await readRunnerInbox(h.relay);
+  assert.equal(message?.kind === "submit" && message.commit, commit);
 });
