@@ -15,6 +15,9 @@ import { inboxes } from "../../core/protocol/mailbox.js";
 import { ToRunner } from "../../core/protocol/messages.js";
 import { tempDir } from "./temp-dir.js";
 
+/** How long the wait helpers poll before giving up (generous: the suite runs two files at once). */
+const WAIT_MS = 15_000;
+
 export const ACTION_TEST_SECRET = "test-relay-secret-0123456789abcdef";
 
 /** A running ailab-action on 127.0.0.1 with users alice, bob and root (admin), a directory relay and its own temp folder. */
@@ -84,7 +87,7 @@ export async function startActionHarness(t: TestContext, options: { wrapStore?: 
     },
     async waitForTask(id, check, token = tokens.alice) {
       let last: unknown;
-      for (let i = 0; i < 200; i++) {
+      for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; ) {
         const { status, body } = await harness.api(token, `/api/tasks/${id}`);
         last = body;
         if (status === 200 && check(body as TaskView)) return body as TaskView;
@@ -94,7 +97,7 @@ export async function startActionHarness(t: TestContext, options: { wrapStore?: 
     },
     async waitForTasks(check, token = tokens.alice) {
       let last: TaskView[] = [];
-      for (let i = 0; i < 200; i++) {
+      for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; ) {
         const { body } = await harness.api(token, "/api/tasks");
         last = (body as { tasks: TaskView[] }).tasks;
         if (check(last)) return last;
