@@ -12,10 +12,11 @@ import { registerUp } from "./commands/up.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerWhoami } from "./commands/whoami.js";
 import { newProgram } from "./new-program.js";
+import { packageVersion } from "./package-version.js";
 
 /** The whole `ailab` command line, every command wired to its real run function. */
 export function buildProgram(ctx: CliContext): Command {
-  const program = newProgram(ctx);
+  const program = newProgram(ctx).version(packageVersion(), "-V, --version");
   const deps = { ctx };
   registerInit(program, deps);
   registerValidate(program, deps);

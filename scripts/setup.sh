@@ -83,12 +83,12 @@ fi
 
 # 4. npm dependencies (better-sqlite3 builds from source; .npmrc points node-gyp at /usr) and the build.
 say "npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+npm ci --no-audit --no-fund --loglevel=error >&2
 if ! node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null; then
   say "better-sqlite3 did not load: rebuilding it from source"
   npm rebuild better-sqlite3
   node -e "new (require('better-sqlite3'))(':memory:').close()"
 fi
 say "npm run build"
-npm run build --silent
+npm run build --silent >&2
 say "done: node dist/cli/main.js --help"
