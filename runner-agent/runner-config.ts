@@ -55,7 +55,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: default)",
   AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
   AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
-  AILAB_MAX_JOBS: "jobs running at once (default: 1)",
+  AILAB_MAX_JOBS: "jobs building or running at once; the rest wait in order (default: 1)",
   AILAB_TEMPLATE: "a replacement for templates/sbatch.hbs",
   AILAB_POLL_MIN_MS: "poll interval while work is in flight (default: 1000)",
   AILAB_POLL_MAX_MS: "poll interval cap when idle (default: 15000)",
@@ -74,6 +74,9 @@ const MIN_SECRET_LENGTH = 16;
  */
 export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv = process.env): RunnerConfig {
   const setting = (flag: string | undefined, variable: string) => flag ?? nonEmpty(env[variable]);
+  // A whole number from a flag or its variable; a bad one is quoted under the name it was given by.
+  const whole = (flag: keyof RunnerFlags, variable: string, fallback: number, min: number) =>
+    integer(setting(flags[flag], variable), flags[flag] === undefined ? variable : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, fallback, min);
   const relayDir = setting(flags.relayDir, "AILAB_RELAY_DIR");
   if (!relayDir) throw new ConfigError("no relay: set AILAB_RELAY_DIR or --relay-dir to the relay folder", { setting: "AILAB_RELAY_DIR" });
   const name = setting(flags.name, "AILAB_RUNNER_NAME") ?? "default";
@@ -83,23 +86,23 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   const home = nonEmpty(env.HOME);
   const dataDir = setting(flags.dataDir, "AILAB_RUNNER_DIR") ?? (home ? join(home, ".ailab", "runner") : undefined);
   if (!dataDir) throw new ConfigError("no data folder: set AILAB_RUNNER_DIR or --data-dir (HOME is not set either)", { setting: "AILAB_RUNNER_DIR" });
-  const pollMinMs = integer(setting(flags.pollMinMs, "AILAB_POLL_MIN_MS"), "AILAB_POLL_MIN_MS", 1000, 10);
-  const pollMaxMs = integer(setting(flags.pollMaxMs, "AILAB_POLL_MAX_MS"), "AILAB_POLL_MAX_MS", Math.max(15000, pollMinMs), pollMinMs);
+  const pollMinMs = whole("pollMinMs", "AILAB_POLL_MIN_MS", 1000, 10);
+  const pollMaxMs = whole("pollMaxMs", "AILAB_POLL_MAX_MS", Math.max(15000, pollMinMs), pollMinMs);
   const template = setting(flags.template, "AILAB_TEMPLATE");
   return {
     name,
     dataDir: resolve(dataDir),
     relay: { kind: "dir", path: resolve(relayDir) },
     secret: readSecret(flags.secretFile, env),
-    scheduler: { kind: "local", maxJobs: integer(setting(flags.maxJobs, "AILAB_MAX_JOBS"), "AILAB_MAX_JOBS", 1, 1) },
+    scheduler: { kind: "local", maxJobs: whole("maxJobs", "AILAB_MAX_JOBS", 1, 1) },
     uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
     uvEnv: pick(env, (key) => key.startsWith("UV_")),
     ...(template ? { templatePath: resolve(template) } : {}),
     pollMinMs,
     pollMaxMs,
-    progressIntervalMs: integer(setting(flags.progressIntervalMs, "AILAB_PROGRESS_INTERVAL_MS"), "AILAB_PROGRESS_INTERVAL_MS", 10000, 0),
+    progressIntervalMs: whole("progressIntervalMs", "AILAB_PROGRESS_INTERVAL_MS", 10000, 0),
     baseEnv: pick(env, (key) => !key.startsWith("AILAB_")),
-    cancelGraceMs: integer(setting(flags.cancelGraceMs, "AILAB_CANCEL_GRACE_MS"), "AILAB_CANCEL_GRACE_MS", 5000, 0),
+    cancelGraceMs: whole("cancelGraceMs", "AILAB_CANCEL_GRACE_MS", 5000, 0),
     node: hostname(),
   };
 }

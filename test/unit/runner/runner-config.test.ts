@@ -41,7 +41,7 @@ test("bad values are quoted back with the form expected, and the secret is never
   const env = { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h" };
   const cases: [Record<string, string>, NodeJS.ProcessEnv, RegExp][] = [
     [{}, { ...env, AILAB_MAX_JOBS: "many" }, /AILAB_MAX_JOBS "many" is not valid: expected a whole number of at least 1/],
-    [{ pollMinMs: "-5" }, env, /AILAB_POLL_MIN_MS "-5" is not valid: expected a whole number/],
+    [{ pollMinMs: "-5" }, env, /--poll-min-ms "-5" is not valid: expected a whole number/],
     [{ name: "a/b" }, env, /runner name "a\/b" is not valid: expected letters, digits/],
     [{}, { HOME: "/h", AILAB_SECRET: SECRET }, /no relay: set AILAB_RELAY_DIR or --relay-dir/],
     [{}, { AILAB_RELAY_DIR: "/r", HOME: "/h" }, /no relay secret: set AILAB_SECRET, or AILAB_SECRET_FILE/],
