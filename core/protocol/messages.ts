@@ -118,8 +118,59 @@ export const Completion = z.strictObject({
 });
 export type Completion = z.infer<typeof Completion>;
 
+/** One user's use of the cluster account, as the runner counts it. */
+export const UserAccounting = z.strictObject({
+  user: z.string(),
+  tasks: z.number().int().min(0),
+  succeeded: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  gpuHours: z.number().min(0),
+  cpuHours: z.number().min(0),
+  /** GPU-hours inside the budget's period, and the budget (null = none). */
+  gpuHoursInPeriod: z.number().min(0),
+  gpuHoursBudget: z.number().min(0).nullable(),
+  periodHours: z.number().min(0),
+  runningJobs: z.number().int().min(0),
+  maxRunningJobs: z.number().int().min(0).nullable(),
+  maxGpus: z.number().int().min(0).nullable(),
+});
+export type UserAccounting = z.infer<typeof UserAccounting>;
+
+/** A GPU of a runner without Slurm, as nvidia-smi reports it. */
+export const GpuReport = z.strictObject({
+  index: z.number().int().min(0),
+  uuid: z.string(),
+  name: z.string(),
+  memoryTotalMiB: z.number().nullable(),
+  memoryUsedMiB: z.number().nullable(),
+  utilizationPercent: z.number().nullable(),
+  /** The task holding it, if any. */
+  taskId: z.string().nullable(),
+});
+export type GpuReport = z.infer<typeof GpuReport>;
+
+/**
+ * Sent by every runner every little while: who it is and what it offers, so
+ * the action sends a task to a runner that can run it (and says so when none
+ * can), plus the accounting that `ailab whoami` shows.
+ */
+export const Heartbeat = z.strictObject({
+  kind: z.literal("heartbeat"),
+  runner: z.string(),
+  scheduler: z.enum(["local", "slurm"]),
+  partitions: z.array(z.string()),
+  gpuTypes: z.array(z.string()),
+  totalGpus: z.number().int().min(0),
+  freeGpus: z.number().int().min(0),
+  gpus: z.array(GpuReport),
+  accounting: z.array(UserAccounting),
+  at: z.number(),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
 export const ToRunner = z.discriminatedUnion("kind", [Submit, Cancel]);
 export type ToRunner = z.infer<typeof ToRunner>;
 
+// Heartbeat joins this union once the action applies it (issue 3).
 export const ToAction = z.discriminatedUnion("kind", [TaskEvent, Completion]);
 export type ToAction = z.infer<typeof ToAction>;
