@@ -1,5 +1,5 @@
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { mkdir, mkdtemp, rename, rm, rmdir } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { FINAL_STATES } from "../../core/api/types.js";
 import type { CliContext } from "../cli-context.js";
@@ -53,7 +53,7 @@ export async function runPull(ctx: CliContext, options: PullOptions): Promise<vo
     }
   }
   const dir = resolve(ctx.cwd, options.output ?? join("results", task.id));
-  await mkdir(dir, { recursive: true });
+  const created = await mkdir(dir, { recursive: true });
   // Downloads land in a private folder inside DIR and move in only once checked.
   const staging = await mkdtemp(join(dir, ".ailab-download-"));
   try {
@@ -71,10 +71,26 @@ export async function runPull(ctx: CliContext, options: PullOptions): Promise<vo
         await rename(file, join(dir, artifact.name));
       }
     }
-  } finally {
+  } catch (e) {
     await rm(staging, { recursive: true, force: true });
+    // A folder this pull made and left empty goes too; anything else stays as it was.
+    if (created !== undefined) await removeEmptyUpTo(dir, created);
+    throw e;
   }
+  await rm(staging, { recursive: true, force: true });
   const shown = relative(ctx.cwd, dir) || ".";
   ctx.stderr.write(`task ${task.id} (${task.state}): ${artifacts.length} artifacts in ${shown.startsWith("..") ? dir : shown}\n`);
   ctx.stdout.write(dir + "\n");
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty. */
+async function removeEmptyUpTo(dir: string, top: string): Promise<void> {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return; // not empty, or already gone
+    }
+    if (d === top || dirname(d) === d) return;
+  }
 }

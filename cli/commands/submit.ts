@@ -70,7 +70,9 @@ export async function runSubmit(ctx: CliContext, options: SubmitOptions): Promis
     timeoutMs: FIND_TIMEOUT_MS,
   });
   ctx.stdout.write(found.id + "\n");
-  if (upToDate) ctx.stderr.write(`note: ${branch} already pointed at this commit; showing its task\n`);
+  if (upToDate) {
+    ctx.stderr.write(`note: ${branch} already pointed at this commit, so nothing new runs; to run it again, make a new commit (git commit --allow-empty -m "run again")\n`);
+  }
   if (!options.wait) {
     ctx.stderr.write(`task ${found.id} is ${found.state}; follow it with \`ailab status ${found.id}\` or \`ailab logs --follow ${found.id}\`\n`);
     return;

@@ -49,6 +49,15 @@ test("pull puts results, logs and run.json into ./results/<task id>/ and prints 
   assert.match(cli.stderr(), /downloading results\.tar\.gz/);
 });
 
+test("a failed pull leaves a folder that was already there as it was", async (t) => {
+  const { api, cli } = await loggedIn(t, new Map([["run.json", Buffer.from("{}")]]));
+  api.state.listedSha256.set("run.json", "0".repeat(64));
+  await mkdir(join(cli.work, "mine"));
+  await writeFile(join(cli.work, "mine", "notes.txt"), "keep");
+  assert.equal(await runCli(["pull", ID, "-o", "mine"], cli.ctx), 1);
+  assert.deepEqual(await readdir(join(cli.work, "mine")), ["notes.txt"]);
+});
+
 test("pull -o writes where asked", async (t) => {
   const { cli } = await loggedIn(t, new Map([["run.json", Buffer.from("{}")]]));
   assert.equal(await runCli(["pull", ID, "-o", "elsewhere"], cli.ctx), 0);
@@ -60,7 +69,7 @@ test("an artifact whose sha256 does not match is refused", async (t) => {
   api.state.listedSha256.set("run.json", "0".repeat(64));
   assert.equal(await runCli(["pull", ID], cli.ctx), 1);
   assert.match(cli.stderr(), /run\.json: got 2 bytes with sha256/);
-  assert.deepEqual(await readdir(join(cli.work, "results", ID)), []);
+  assert.deepEqual(await readdir(cli.work), []); // not even the folder it made
 });
 
 test("an archive entry with .. fails the pull and writes nothing outside the folder", async (t) => {
@@ -68,9 +77,7 @@ test("an archive entry with .. fails the pull and writes nothing outside the fol
   const { cli } = await loggedIn(t, new Map([["results.tar.gz", bad]]));
   assert.equal(await runCli(["pull", ID], cli.ctx), 1);
   assert.match(cli.stderr(), /UnsafeArchive|refused/);
-  assert.deepEqual(await readdir(join(cli.work, "results", ID)), []);
-  assert.deepEqual((await readdir(cli.work)).sort(), ["results"]);
-  assert.deepEqual(await readdir(join(cli.work, "results")), [ID]);
+  assert.deepEqual(await readdir(cli.work), []);
 });
 
 test("a task that has not ended cannot be pulled yet: exit 8", async (t) => {
