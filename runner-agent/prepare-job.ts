@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { AilabError } from "../core/errors.js";
-import { renderBatchScript } from "../core/sbatch/render-batch-script.js";
+import type { BatchPlan } from "../core/sbatch/render-batch-script.js";
+import { writeJobScripts } from "./job-scripts.js";
 import { jobPaths } from "./job-paths.js";
 import { materializeProject } from "./materialize-project.js";
 import type { RunnerContext } from "./runner-context.js";
@@ -22,17 +23,14 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
     const env = await ctx.envs.ensure(task.submit.env, signal);
     log.info(env.built ? "environment built" : "environment reused", { env: env.key });
     await materializeProject({ relay: ctx.relay, objects: ctx.objects, tree: task.submit.tree, upload: task.submit.task.files.upload, projectDir: paths.projectDir });
-    const script = renderBatchScript(
-      {
-        taskId: task.id,
-        user: task.submit.user,
-        task: task.submit.task,
-        scheduler: ctx.scheduler.kind,
-        paths: { projectDir: paths.projectDir, envDir: env.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
-      },
-      ctx.template,
-    );
-    await writeFile(paths.scriptFile, script, { mode: 0o700 });
+    const plan: BatchPlan = {
+      taskId: task.id,
+      user: task.submit.user,
+      task: task.submit.task,
+      scheduler: ctx.scheduler.kind,
+      paths: { projectDir: paths.projectDir, envDir: env.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
+    };
+    await writeJobScripts(plan, paths.scriptFile, ctx.template);
     if (!stillBuilding(ctx, task.id) || signal.aborted) return;
     updateTask(ctx.db, task.id, { envDir: env.venvDir });
     const handle = await ctx.scheduler.submit({

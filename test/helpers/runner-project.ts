@@ -73,8 +73,8 @@ export async function sendToRunner(store: RelayStore, secret: string, runner: st
   return message.key;
 }
 
-/** A task.toml running `commands`, with optional `[run]` results and logs and a time limit. */
-export function taskToml(commands: string[], more: { results?: string[]; logs?: string[]; timeLimit?: string } = {}): string {
+/** A task.toml running `commands`, with optional `[run]` results and logs, a time limit and more TOML (`extra`). */
+export function taskToml(commands: string[], more: { results?: string[]; logs?: string[]; timeLimit?: string; extra?: string } = {}): string {
   const list = (items: string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
   return [
     "[task]",
@@ -88,6 +88,7 @@ export function taskToml(commands: string[], more: { results?: string[]; logs?: 
     `commands = ${list(commands)}`,
     `results = ${list(more.results ?? [])}`,
     `logs = ${list(more.logs ?? [])}`,
+    more.extra ?? "",
     "",
   ].join("\n");
 }

@@ -70,3 +70,26 @@ test("a running job reports its elapsed time and last log line as it changes", a
   for (const epoch of [2, 3]) assert.ok(running.some((d) => new RegExp(`^running 0:00:0\\d · Epoch ${epoch}/3$`).test(d)), running.join("\n"));
   assert.equal(new Set(running).size, running.length, "no event repeats the one before");
 });
+
+test("a sweep on the local executor runs every combination in turn; the first failure decides the exit code", async (t) => {
+  const world = await createRunnerWorld(t);
+  const sweep = '[sweep]\nlr = [0.1, 0.01]\nseed = "1..2"';
+  const ok = await publishProject(t, world.store, { "task.toml": taskToml(["echo run lr={lr} seed={seed}"], { extra: sweep }) });
+  const failing = await publishProject(t, world.store, { "task.toml": taskToml(["test {seed} = 1 || exit 4", "echo run lr={lr} seed={seed}"], { extra: sweep }) });
+  await world.start();
+  const good = ok.submit();
+  const bad = failing.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, good);
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, bad);
+
+  const goodDone = await world.inbox.completion(good.taskId);
+  assert.equal(goodDone.state, "success", goodDone.description);
+  const log = (await readArchive(world.store, goodDone, "logs.tar.gz", world.root)).get("job.log") ?? "";
+  assert.deepEqual(log.split("\n").filter((l) => l.startsWith("run ")), ["run lr=0.1 seed=1", "run lr=0.1 seed=2", "run lr=0.01 seed=1", "run lr=0.01 seed=2"]);
+
+  const badDone = await world.inbox.completion(bad.taskId);
+  assert.equal(badDone.state, "failure");
+  assert.equal(badDone.exitCode, 4);
+  const badLog = (await readArchive(world.store, badDone, "logs.tar.gz", world.root)).get("job.log") ?? "";
+  assert.equal(badLog.split("\n").filter((l) => l.startsWith("run ")).length, 2, "the runs that could went on");
+});
