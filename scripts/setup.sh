@@ -38,7 +38,10 @@ command -v git >/dev/null || missing+=(git)
 command -v python3 >/dev/null || missing+=(python3)
 command -v make >/dev/null || missing+=(make)
 command -v g++ >/dev/null || missing+=(g++)
-if ! command -v uv >/dev/null && ! python3 -m pip --version >/dev/null 2>&1; then missing+=(python3-pip); fi
+needs_pip=0
+command -v uv >/dev/null || needs_pip=1
+if [ "$for_tests" -eq 1 ] && ! command -v moto_server >/dev/null; then needs_pip=1; fi
+if [ "$needs_pip" -eq 1 ] && ! python3 -m pip --version >/dev/null 2>&1; then missing+=(python3-pip); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null || { say "missing ${missing[*]} and no apt-get to install them"; exit 1; }
   say "installing ${missing[*]}"
