@@ -39,7 +39,7 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
       logFile: paths.logFile,
       exitCodeFile: paths.exitCodeFile,
       cwd: paths.jobDir,
-      env: ctx.config.baseEnv,
+      env: jobEnv(ctx, task),
     });
     const now = ctx.clock.now();
     ctx.db.transaction(() => {
@@ -55,6 +55,12 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
     if (!stillBuilding(ctx, task.id)) return;
     updateTask(ctx.db, task.id, { state: "collecting", outcome: "error", outcomeDescription: e.message, endedAt: ctx.clock.now() });
   }
+}
+
+/** The runner's environment, plus the task's GPUs where this runner hands GPUs out. */
+function jobEnv(ctx: RunnerContext, task: TaskRow): Record<string, string> {
+  if (ctx.gpus.length === 0) return ctx.config.baseEnv;
+  return { ...ctx.config.baseEnv, CUDA_VISIBLE_DEVICES: task.gpuIds.join(",") };
 }
 
 function stillBuilding(ctx: RunnerContext, id: string): boolean {

@@ -22,7 +22,7 @@ export function buildRunCard(task: TaskRow, outcome: { state: FinalState; descri
     jobId: task.handle?.jobId ?? null,
     node: ran ? node : null,
     gpus,
-    gpuIds: [],
+    gpuIds: task.gpuIds,
     submittedAt: iso(submit.submittedAt),
     startedAt: iso(task.startedAt),
     endedAt: iso(task.endedAt),

@@ -30,6 +30,8 @@ export interface RunnerConfig {
   cancelGraceMs: number;
   /** This machine's name, written into run.json. */
   node: string;
+  /** GPUs the local executor hands out: all nvidia-smi lists ("auto") or these indices/UUIDs. */
+  gpus: "auto" | string[];
 }
 
 /** Command-line flags of `ailab-runner run`; each overrides its environment variable. */
@@ -45,6 +47,7 @@ export interface RunnerFlags {
   pollMaxMs?: string;
   progressIntervalMs?: string;
   cancelGraceMs?: string;
+  gpus?: string;
 }
 
 /** The environment variables `readRunnerConfig` reads, for `--help`. */
@@ -61,6 +64,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_POLL_MAX_MS: "poll interval cap when idle (default: 15000)",
   AILAB_PROGRESS_INTERVAL_MS: "least time between two progress events of a job (default: 10000)",
   AILAB_CANCEL_GRACE_MS: "time between SIGTERM and SIGKILL on cancel (default: 5000)",
+  AILAB_GPUS: "GPUs jobs may use: auto (all nvidia-smi lists), none, or indices/UUIDs such as 0,1 (default: auto)",
 };
 
 const RUNNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -104,6 +108,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     baseEnv: pick(env, (key) => !key.startsWith("AILAB_")),
     cancelGraceMs: whole("cancelGraceMs", "AILAB_CANCEL_GRACE_MS", 5000, 0),
     node: hostname(),
+    gpus: readGpus(flags.gpus ?? nonEmpty(env.AILAB_GPUS), flags.gpus === undefined ? "AILAB_GPUS" : "--gpus"),
   };
 }
 
@@ -122,6 +127,16 @@ function readSecret(flagFile: string | undefined, env: NodeJS.ProcessEnv): strin
     throw new ConfigError(`the relay secret is too short: expected at least ${MIN_SECRET_LENGTH} characters`, { setting: "AILAB_SECRET" });
   }
   return secret;
+}
+
+function readGpus(text: string | undefined, setting: string): "auto" | string[] {
+  if (text === undefined || text.trim() === "auto") return "auto";
+  if (text.trim() === "none") return [];
+  const ids = text.split(",").map((id) => id.trim());
+  if (ids.some((id) => !/^[A-Za-z0-9-]+$/.test(id))) {
+    throw new ConfigError(`${setting} ${JSON.stringify(text)} is not valid: expected auto, none, or GPU indices or UUIDs separated by commas (0,1)`, { setting });
+  }
+  return ids;
 }
 
 function integer(text: string | undefined, setting: string, fallback: number, min: number): number {

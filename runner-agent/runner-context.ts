@@ -7,6 +7,7 @@ import type { RunnerConfig } from "./runner-config.js";
 import type { Scheduler } from "./scheduler.js";
 import type { UvEnvBuilder } from "./uv-env-builder.js";
 import type { ObjectCache } from "./object-cache.js";
+import type { LocalGpu } from "./gpu-inventory.js";
 
 /** What every step of the runner works with: built once in `startRunner`. */
 export interface RunnerContext {
@@ -19,6 +20,8 @@ export interface RunnerContext {
   objects: ObjectCache;
   clock: Clock;
   log: Logger;
+  /** The GPUs the local executor hands out (none for Slurm, which does that itself). */
+  gpus: LocalGpu[];
   /** The admin's batch-script template, read at start; undefined for the built-in one. */
   template: string | undefined;
 }

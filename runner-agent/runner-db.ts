@@ -41,6 +41,8 @@ const MIGRATIONS = [
      sent INTEGER
    );
    CREATE INDEX outbox_unsent ON outbox (sent, created);`,
+  // 2: the GPUs the local executor handed a task (JSON array of CUDA_VISIBLE_DEVICES ids).
+  `ALTER TABLE tasks ADD COLUMN gpu_ids TEXT NOT NULL DEFAULT '[]';`,
 ];
 
 /** Opens (creating or migrating) the runner's database at `path`. */

@@ -2,6 +2,7 @@ import { AilabError } from "../core/errors.js";
 import { drainInbox, inboxes } from "../core/protocol/mailbox.js";
 import { ToRunner } from "../core/protocol/messages.js";
 import { applyMessage, cancelledText } from "./apply-message.js";
+import { allocateGpus } from "./gpu-allocation.js";
 import { cancelJob } from "./cancel-job.js";
 import { finishTask } from "./finish-task.js";
 import { prepareJob } from "./prepare-job.js";
@@ -87,16 +88,39 @@ export class RunnerLoop {
     }
   }
 
+  /**
+   * Queued tasks start in order while there is room (jobs, GPUs); one that
+   * must wait holds the line. A task this runner could never give enough
+   * GPUs ends with an error at once, wherever it stands in the line.
+   */
   private admit(): void {
     const { ctx } = this;
-    let active = tasksIn(ctx.db, "building", "running").length;
+    const active = tasksIn(ctx.db, "building", "running");
+    const busy = new Set(active.flatMap((t) => t.gpuIds));
+    const gpusOf = (task: TaskRow) => (ctx.scheduler.kind === "local" ? task.submit.task.resources.gpus : 0);
+    let blocked = false;
     for (const task of tasksIn(ctx.db, "queued")) {
-      if (active >= ctx.config.scheduler.maxJobs) break;
+      const { gpuType } = task.submit.task.resources;
+      const never = allocateGpus(gpusOf(task), gpuType, ctx.gpus, new Set());
+      if ("error" in never) {
+        updateTask(ctx.db, task.id, { state: "collecting", outcome: "error", outcomeDescription: never.error, endedAt: ctx.clock.now() });
+        continue;
+      }
+      if (blocked || active.length >= ctx.config.scheduler.maxJobs) {
+        blocked = true;
+        continue;
+      }
+      const decision = allocateGpus(gpusOf(task), gpuType, ctx.gpus, busy);
+      if (!("give" in decision)) {
+        blocked = true;
+        continue;
+      }
       ctx.db.transaction(() => {
-        updateTask(ctx.db, task.id, { state: "building" });
+        updateTask(ctx.db, task.id, { state: "building", gpuIds: decision.give });
         ctx.outbox.event(task.id, "building", "building environment");
       })();
-      active++;
+      active.push(task);
+      for (const id of decision.give) busy.add(id);
     }
   }
 

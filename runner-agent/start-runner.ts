@@ -6,6 +6,7 @@ import { AilabError } from "../core/errors.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { DirRelayStore } from "../core/relay/dir-store.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
+import { findGpus } from "./gpu-inventory.js";
 import { LocalExecutor } from "./local-executor.js";
 import { ObjectCache } from "./object-cache.js";
 import { Outbox } from "./outbox.js";
@@ -49,7 +50,9 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, relay, objects, run: deps.run ?? runProcess });
     const scheduler = new LocalExecutor({ cancelGraceMs: config.cancelGraceMs });
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template };
+    const gpus = await findGpus(config.gpus, deps.run ?? runProcess, config.baseEnv, log);
+    log.info("GPUs for jobs", { gpus: gpus.map((g) => `${g.id} ${g.name}`.trim()) });
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus };
     await checkUv(envs, log);
     const loop = new RunnerLoop(ctx);
     const running = loop.run();

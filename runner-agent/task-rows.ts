@@ -23,6 +23,7 @@ export interface TaskRow {
   logOffset: number;
   progressLine: string | null;
   progressAt: number | null;
+  gpuIds: string[];
 }
 
 /** The columns `updateTask` may change. */
@@ -43,6 +44,7 @@ const COLUMNS: Record<keyof TaskChanges, string> = {
   logOffset: "log_offset",
   progressLine: "progress_line",
   progressAt: "progress_at",
+  gpuIds: "gpu_ids",
 };
 
 /** Adds a task as it arrives in a submit message. */
@@ -75,6 +77,7 @@ export function updateTask(db: Db, id: string, changes: TaskChanges): void {
 
 function toColumn(key: keyof TaskChanges, value: unknown): unknown {
   if (key === "handle") return value === null ? null : JSON.stringify(value);
+  if (key === "gpuIds") return JSON.stringify(value);
   if (key === "cancelRequested") return value ? 1 : 0;
   return value;
 }
@@ -97,6 +100,7 @@ interface RawRow {
   log_offset: number;
   progress_line: string | null;
   progress_at: number | null;
+  gpu_ids: string;
 }
 
 function fromRaw(row: RawRow): TaskRow {
@@ -118,5 +122,6 @@ function fromRaw(row: RawRow): TaskRow {
     logOffset: row.log_offset,
     progressLine: row.progress_line,
     progressAt: row.progress_at,
+    gpuIds: JSON.parse(row.gpu_ids) as string[],
   };
 }

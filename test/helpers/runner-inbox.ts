@@ -38,7 +38,7 @@ export class ActionInbox {
     for (;;) {
       await this.read();
       if (check()) return;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.messages.map((m) => `${m.kind} ${m.taskId} ${m.state}`).join(", ")}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.messages.map((m) => (m.kind === "heartbeat" ? m.kind : `${m.kind} ${m.taskId} ${m.state}`)).join(", ")}`);
       await sleep(50);
     }
   }

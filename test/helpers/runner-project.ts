@@ -73,14 +73,15 @@ export async function sendToRunner(store: RelayStore, secret: string, runner: st
   return message.key;
 }
 
-/** A task.toml running `commands`, with optional `[run]` results and logs, a time limit and more TOML (`extra`). */
-export function taskToml(commands: string[], more: { results?: string[]; logs?: string[]; timeLimit?: string; extra?: string } = {}): string {
+/** A task.toml running `commands`, with optional `[run]` results and logs, a time limit, GPUs and more TOML (`extra`). */
+export function taskToml(commands: string[], more: { results?: string[]; logs?: string[]; timeLimit?: string; gpus?: number; gpuType?: string; extra?: string } = {}): string {
   const list = (items: string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
   return [
     "[task]",
     'name = "demo"',
     "[resources]",
-    "gpus = 0",
+    `gpus = ${more.gpus ?? 0}`,
+    ...(more.gpuType ? [`gpu_type = "${more.gpuType}"`] : []),
     "cpus = 1",
     'memory = "1G"',
     `time_limit = "${more.timeLimit ?? "0:10:00"}"`,

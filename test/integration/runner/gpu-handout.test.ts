@@ -1,0 +1,46 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { readArchive } from "../../helpers/runner-artifacts.js";
+import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
+import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
+
+test("the local executor hands each job its own GPUs through CUDA_VISIBLE_DEVICES; the next waits at the head of the line", async (t) => {
+  const world = await createRunnerWorld(t);
+  const go = join(world.root, "go");
+  const oneGpu = await publishProject(t, world.store, {
+    "task.toml": taskToml(["echo cuda=$CUDA_VISIBLE_DEVICES", `while [ ! -e ${go} ]; do sleep 0.05; done`], { gpus: 1 }),
+  });
+  const noGpu = await publishProject(t, world.store, { "task.toml": taskToml(["echo cuda=[$CUDA_VISIBLE_DEVICES]"]) });
+  const tooMany = await publishProject(t, world.store, { "task.toml": taskToml(["true"], { gpus: 3 }) });
+  await world.start({ gpus: "0,1", maxJobs: "4" });
+
+  const [a, b, c] = [oneGpu.submit(), oneGpu.submit(), oneGpu.submit()];
+  const cpu = noGpu.submit();
+  const huge = tooMany.submit();
+  for (const s of [a, b, c, cpu, huge]) await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, s);
+
+  const hugeDone = await world.inbox.completion(huge.taskId);
+  assert.equal(hugeDone.state, "error");
+  assert.equal(hugeDone.description, "the task asks for 3 GPUs; this runner has 2");
+  await world.inbox.until(() => [a, b].every((s) => world.inbox.events(s.taskId).some((e) => e.state === "running")), 30_000, "two GPU jobs");
+  await sleep(500);
+  await world.inbox.read();
+  assert.deepEqual(world.inbox.events(c.taskId).map((e) => e.state), ["queued"], "the third waits for a GPU");
+  assert.deepEqual(world.inbox.events(cpu.taskId).map((e) => e.state), ["queued"], "and nobody overtakes it");
+
+  writeFileSync(go, "");
+  const seen = new Map<string, string>();
+  for (const s of [a, b, c, cpu]) {
+    const done = await world.inbox.completion(s.taskId);
+    assert.equal(done.state, "success", done.description);
+    const log = (await readArchive(world.store, done, "logs.tar.gz", world.root)).get("job.log") ?? "";
+    seen.set(s.taskId, /^cuda=(\S*)$/m.exec(log)?.[1] ?? "?");
+    if (s !== cpu) assert.deepEqual(done.runCard.gpuIds, [seen.get(s.taskId)]);
+  }
+  assert.deepEqual([seen.get(a.taskId), seen.get(b.taskId)].sort(), ["0", "1"]);
+  assert.match(seen.get(c.taskId)!, /^[01]$/);
+  assert.equal(seen.get(cpu.taskId), "[]", "a job without GPUs sees none");
+});
