@@ -93,6 +93,41 @@ const MIGRATIONS: readonly string[] = [
   `,
   // Failed submissions wait before the next try (milliseconds since the epoch).
   `ALTER TABLE pushes ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;`,
+  `
+  -- Each runner's latest heartbeat: what it offers, what is free. Lists are JSON.
+  -- reported_at is the runner's clock (orders heartbeats); last_seen the action's (staleness).
+  CREATE TABLE runners (
+    name TEXT PRIMARY KEY,
+    scheduler TEXT NOT NULL,
+    partitions TEXT NOT NULL,
+    gpu_types TEXT NOT NULL,
+    total_gpus INTEGER NOT NULL,
+    free_gpus INTEGER NOT NULL,
+    gpus TEXT NOT NULL,
+    reported_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+  );
+  -- Per-user use of each runner's cluster account, as its latest heartbeat counted it.
+  CREATE TABLE accounting (
+    runner TEXT NOT NULL,
+    user TEXT NOT NULL,
+    tasks INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    gpu_hours REAL NOT NULL,
+    cpu_hours REAL NOT NULL,
+    gpu_hours_in_period REAL NOT NULL,
+    gpu_hours_budget REAL,
+    period_hours REAL NOT NULL,
+    running_jobs INTEGER NOT NULL,
+    max_running_jobs INTEGER,
+    max_gpus INTEGER,
+    PRIMARY KEY (runner, user)
+  );
+  CREATE INDEX accounting_by_user ON accounting (user);
+  -- The runner a task was sent to (NULL: sent before routing, i.e. to the configured runner).
+  ALTER TABLE tasks ADD COLUMN runner TEXT;
+  `,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

@@ -8,6 +8,7 @@ import type { RelayStore } from "../core/relay/relay-store.js";
 import type { ActionConfig } from "./action-config.js";
 import type { ActionContext } from "./action-context.js";
 import { openActionDb } from "./action-db.js";
+import { readActionInbox } from "./events/read-action-inbox.js";
 import { startRelayLoop } from "./events/relay-loop.js";
 import { createBuiltinForge } from "./forge/builtin-forge.js";
 import { createGitRunner } from "./githost/git-runner.js";
@@ -25,7 +26,8 @@ export interface RunningAction {
 }
 
 /**
- * Starts ailab-action: opens its database, reconciles every repository
+ * Starts ailab-action: opens its database, reads what the runners sent
+ * while it was down, reconciles every repository
  * against the stored ref state (pushes made while it was down are handled),
  * then serves the git host, the API and the task pages, and runs the relay
  * loop. `deps` lets a test pass its own clock, logger or relay store.
@@ -62,6 +64,12 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) baseUrl = url;
 
+  try {
+    // Heartbeats that arrived while the action was down say where the pushes it missed can go.
+    await readActionInbox(ctx);
+  } catch (e) {
+    log.warn("reading the relay inbox at start failed; the relay loop retries", { error: e });
+  }
   try {
     await reconcileRepositories(ctx);
   } catch (e) {

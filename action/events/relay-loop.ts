@@ -1,12 +1,9 @@
-import { drainInbox } from "../../core/protocol/mailbox.js";
-import { inboxes } from "../../core/protocol/mailbox.js";
-import { ToAction } from "../../core/protocol/messages.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { syncForge } from "../forge/sync-forge.js";
 import { submitPendingPushes } from "../push/handle-ref-changes.js";
 import { deliverOutbox } from "../relay/outbox.js";
 import { countUnfinished } from "../tasks/task-store.js";
-import { applyToAction } from "./apply-to-action.js";
+import { readActionInbox } from "./read-action-inbox.js";
 
 export interface RelayLoop {
   /** Runs the next cycle now instead of after the current pause. */
@@ -17,9 +14,10 @@ export interface RelayLoop {
 
 /**
  * The action's side of the relay, one cycle at a time: send the outbox,
- * retry pushes not yet submitted, apply the runner's messages (one LIST),
- * bring the forge up to date. Adaptive: every `pollMinMs` while tasks are
- * in flight or something happened, doubling to `pollMaxMs` when idle.
+ * apply the runners' messages (one LIST; heartbeats first, so pushes go
+ * where runners are now), retry pushes not yet submitted, bring the forge
+ * up to date. Adaptive: every `pollMinMs` while tasks are in flight or
+ * something happened, doubling to `pollMaxMs` when idle.
  */
 export function startRelayLoop(ctx: ActionContext): RelayLoop {
   const { pollMinMs, pollMaxMs } = ctx.config;
@@ -30,11 +28,9 @@ export function startRelayLoop(ctx: ActionContext): RelayLoop {
 
   const cycle = async (): Promise<boolean> => {
     let busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0;
+    const applied = await readActionInbox(ctx);
     await submitPendingPushes(ctx);
     busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0 || busy;
-    const applied = await drainInbox(ctx.store, inboxes.action(), ctx.config.secret, ToAction, (m) => {
-      applyToAction(ctx, m);
-    }, ctx.log);
     busy = (await syncForge(ctx)) > 0 || applied > 0 || busy;
     return busy || countUnfinished(ctx.db) > 0;
   };

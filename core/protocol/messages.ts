@@ -171,6 +171,5 @@ export type Heartbeat = z.infer<typeof Heartbeat>;
 export const ToRunner = z.discriminatedUnion("kind", [Submit, Cancel]);
 export type ToRunner = z.infer<typeof ToRunner>;
 
-// Heartbeat joins this union once the action applies it (issue 3).
-export const ToAction = z.discriminatedUnion("kind", [TaskEvent, Completion]);
+export const ToAction = z.discriminatedUnion("kind", [TaskEvent, Completion, Heartbeat]);
 export type ToAction = z.infer<typeof ToAction>;

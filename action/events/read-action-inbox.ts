@@ -1,0 +1,26 @@
+import { drainInbox, inboxes } from "../../core/protocol/mailbox.js";
+import { ToAction } from "../../core/protocol/messages.js";
+import type { ActionContext } from "../action-context.js";
+import { applyToAction } from "./apply-to-action.js";
+
+/**
+ * Applies everything the runners sent (one LIST of the action's inbox).
+ * Returns how many task messages (events, completions) arrived: heartbeats
+ * come all the time and do not count as work, so they do not keep the relay
+ * loop polling fast.
+ */
+export async function readActionInbox(ctx: ActionContext): Promise<number> {
+  let taskMessages = 0;
+  await drainInbox(
+    ctx.store,
+    inboxes.action(),
+    ctx.config.secret,
+    ToAction,
+    (message) => {
+      applyToAction(ctx, message);
+      if (message.body.kind !== "heartbeat") taskMessages++;
+    },
+    ctx.log,
+  );
+  return taskMessages;
+}
