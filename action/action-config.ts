@@ -15,8 +15,10 @@ export interface ActionConfig {
   port: number;
   /** Base URL students use (for target_url); defaults to http://host:port. */
   publicUrl?: string;
-  /** Runner that gets submit messages (issue 3 adds several). */
+  /** Runner that gets submit messages until some runner sends a heartbeat. */
   runnerName: string;
+  /** A runner not heard from for this long is passed over while others are fresh (default 10 minutes). */
+  runnerStaleMs: number;
   /** Relay polling: fast while tasks are in flight, backing off to the cap. */
   pollMinMs: number;
   pollMaxMs: number;
@@ -33,6 +35,7 @@ export interface ActionOptions {
   listen?: string;
   publicUrl?: string;
   runnerName?: string;
+  runnerStaleMs?: string | number;
   pollMinMs?: string | number;
   pollMaxMs?: string | number;
 }
@@ -44,7 +47,7 @@ const MIN_SECRET_LENGTH = 16;
  * Builds the action's configuration from command-line options, falling back
  * to environment variables (AILAB_ACTION_DIR, AILAB_RELAY_DIR, AILAB_SECRET,
  * AILAB_SECRET_FILE, AILAB_LISTEN, AILAB_PUBLIC_URL, AILAB_RUNNER_NAME,
- * AILAB_POLL_MIN_MS, AILAB_POLL_MAX_MS). A bad value throws ConfigError
+ * AILAB_RUNNER_STALE_MS, AILAB_POLL_MIN_MS, AILAB_POLL_MAX_MS). A bad value throws ConfigError
  * quoting the value (never a secret) and the form that was expected.
  */
 export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv = process.env): ActionConfig {
@@ -62,6 +65,7 @@ export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv 
   if (!RUNNER_NAME_PATTERN.test(runnerName)) {
     throw new ConfigError(`runner name ${JSON.stringify(runnerName)} must match ${RUNNER_NAME_PATTERN.source}`, { setting: "runnerName" });
   }
+  const runnerStaleMs = parseMs("runner-stale-ms", options.runnerStaleMs ?? env.AILAB_RUNNER_STALE_MS ?? 10 * 60 * 1000);
   const pollMinMs = parseMs("poll-min-ms", options.pollMinMs ?? env.AILAB_POLL_MIN_MS ?? 1000);
   const pollMaxMs = parseMs("poll-max-ms", options.pollMaxMs ?? env.AILAB_POLL_MAX_MS ?? 15000);
   if (pollMaxMs < pollMinMs) {
@@ -75,6 +79,7 @@ export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv 
     port,
     ...(publicUrl !== undefined ? { publicUrl: publicUrl.replace(/\/+$/, "") } : {}),
     runnerName,
+    runnerStaleMs,
     pollMinMs,
     pollMaxMs,
     ...(env.PATH !== undefined ? { searchPath: env.PATH } : {}),

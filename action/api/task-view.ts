@@ -20,5 +20,6 @@ export function toTaskView(ctx: Pick<ActionContext, "baseUrl">, task: TaskRecord
     targetUrl: taskUrl(ctx, task.id),
     exitCode: task.exitCode,
     artifacts: artifactViews(task),
+    ...(task.runner !== null ? { runner: task.runner } : {}),
   };
 }

@@ -36,7 +36,8 @@ export function buildActionProgram(commands: ActionCommands, output: ProgramOutp
     .option("--secret-file <file>", "file holding the relay secret (env AILAB_SECRET_FILE, or AILAB_SECRET itself)")
     .option("--listen <host:port>", "address to listen on (env AILAB_LISTEN)", undefined)
     .option("--public-url <url>", "base URL students use, for status links (env AILAB_PUBLIC_URL; default the listen address)")
-    .option("--runner-name <name>", "runner that gets the submit messages (env AILAB_RUNNER_NAME; default local)")
+    .option("--runner-name <name>", "runner that gets the submit messages until a runner sends a heartbeat (env AILAB_RUNNER_NAME; default local)")
+    .addOption(new Option("--runner-stale-ms <ms>", "a runner silent this long gets no tasks while others are fresh (default 600000)").env("AILAB_RUNNER_STALE_MS"))
     .addOption(new Option("--poll-min-ms <ms>", "relay polling while tasks are in flight (default 1000)").env("AILAB_POLL_MIN_MS"))
     .addOption(new Option("--poll-max-ms <ms>", "relay polling cap when idle (default 15000)").env("AILAB_POLL_MAX_MS"))
     .action((options: ActionOptions) => commands.serve(options));

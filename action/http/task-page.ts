@@ -35,6 +35,7 @@ function renderTaskPage(task: TaskRecord): string {
     ["user", task.user],
     ["state", `${task.state} (${task.forgeState})`],
     ["status", task.description],
+    ["runner", task.runner ?? ""],
     ["exit code", task.exitCode === null ? "" : String(task.exitCode)],
     ["created", task.createdAt],
     ["updated", task.updatedAt],

@@ -6,6 +6,8 @@ import { TASK_NAME_PATTERN } from "../../core/task/task.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
 import { enqueueMessage } from "../relay/outbox.js";
+import { chooseRunner } from "../runners/choose-runner.js";
+import { listRunners } from "../runners/runner-store.js";
 import { requestCancel } from "../tasks/request-cancel.js";
 import { insertTask, listUnfinishedTasks } from "../tasks/task-store.js";
 import { parseRepoName } from "../users/names.js";
@@ -19,8 +21,10 @@ import { selectSnapshotFiles } from "./select-snapshot-files.js";
  * Turns one recorded push into a task. The commit's tree is read in-process
  * from the bare repository; an invalid task file becomes a task in state
  * `error` whose description names the file and key, and nothing is sent.
- * A valid one is published to the relay (only missing objects are written)
- * and a signed Submit goes to the outbox, in the same transaction as the
+ * A valid one goes to a runner that can run it (see chooseRunner; when none
+ * can, it is an error task naming what it asked for and what exists). It is
+ * published to the relay (only missing objects are written) and a signed
+ * Submit goes to that runner's inbox through the outbox, in the same transaction as the
  * task row and the push being marked handled. Older unfinished tasks of the
  * same branch are superseded (cancelled). Returns the new task id.
  */
@@ -45,6 +49,19 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
     log.info("task file invalid", { task: taskId, description });
     return taskId;
   }
+  const choice = chooseRunner(plan.task, listRunners(ctx.db), {
+    now: ctx.clock.now(),
+    staleMs: ctx.config.runnerStaleMs,
+    defaultRunner: ctx.config.runnerName,
+  });
+  if (!choice.ok) {
+    ctx.db.transaction(() => {
+      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description: choice.description });
+      markPushHandled(ctx.db, push.id, taskId, base.now);
+    })();
+    log.info("no runner can run the task", { task: taskId, description: choice.description });
+    return taskId;
+  }
 
   const selection = selectSnapshotFiles(tree.files, plan.task.files.upload, plan.isIgnored, read);
   const snapshot = await publishSnapshot(ctx.store, selection.files);
@@ -64,13 +81,14 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
   };
   const older = listUnfinishedTasks(ctx.db, { repo: push.repo, branch });
   ctx.db.transaction(() => {
-    insertTask(ctx.db, { ...base, name: plan.task.name, state: "submitted", description: "submitted" });
-    enqueueMessage(ctx.db, sealMessage(inboxes.runner(ctx.config.runnerName), submit, ctx.config.secret, ctx.clock.now()), base.now);
+    insertTask(ctx.db, { ...base, name: plan.task.name, state: "submitted", description: "submitted", runner: choice.runner });
+    enqueueMessage(ctx.db, sealMessage(inboxes.runner(choice.runner), submit, ctx.config.secret, ctx.clock.now()), base.now);
     markPushHandled(ctx.db, push.id, taskId, base.now);
     for (const task of older) requestCancel(ctx, task, `superseded by ${push.commit.slice(0, 12)} (task ${taskId})`);
   })();
   log.info("task submitted", {
     task: taskId,
+    runner: choice.runner,
     files: selection.files.length,
     ignored: selection.ignored,
     uploaded: snapshot.uploaded,

@@ -21,6 +21,8 @@ export interface TaskRecord {
   updatedAt: string;
   lastSeq: number;
   cancelRequested: boolean;
+  /** The runner the task was sent to; null for a task never sent (or sent before routing existed). */
+  runner: string | null;
 }
 
 /** The forge shows queued, building and running as pending; cancelled is a failure. */

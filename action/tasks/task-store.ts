@@ -19,6 +19,7 @@ interface TaskRow {
   updated_at: string;
   last_seq: number;
   cancel_requested: number;
+  runner: string | null;
 }
 
 function fromRow(row: TaskRow): TaskRecord {
@@ -38,17 +39,35 @@ function fromRow(row: TaskRow): TaskRecord {
     updatedAt: row.updated_at,
     lastSeq: row.last_seq,
     cancelRequested: row.cancel_requested === 1,
+    runner: row.runner,
   };
 }
 
-export type NewTask = Pick<TaskRecord, "id" | "user" | "repo" | "branch" | "commit" | "name" | "state" | "description"> & { now: string };
+export type NewTask = Pick<TaskRecord, "id" | "user" | "repo" | "branch" | "commit" | "name" | "state" | "description"> & {
+  now: string;
+  /** The runner it is sent to; absent for a task that is not sent. */
+  runner?: string;
+};
 
 /** Inserts a task; its forge state follows from its state, and the forge is yet to be told. */
 export function insertTask(db: Db, task: NewTask): void {
   db.prepare(
-    `INSERT INTO tasks (id, user, repo, branch, commit_id, name, state, forge_state, description, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(task.id, task.user, task.repo, task.branch, task.commit, task.name, task.state, forgeStateOf(task.state), task.description, task.now, task.now);
+    `INSERT INTO tasks (id, user, repo, branch, commit_id, name, state, forge_state, description, created_at, updated_at, runner)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    task.id,
+    task.user,
+    task.repo,
+    task.branch,
+    task.commit,
+    task.name,
+    task.state,
+    forgeStateOf(task.state),
+    task.description,
+    task.now,
+    task.now,
+    task.runner ?? null,
+  );
 }
 
 export function getTask(db: Db, id: string): TaskRecord | undefined {

@@ -15,6 +15,7 @@ import { z } from "zod";
  *   POST /api/tasks/:id/cancel               → 202 TaskView (409 if already ended)
  *   GET  /api/tasks/:id/artifacts            → { artifacts: ArtifactView[] }
  *   GET  /api/tasks/:id/artifacts/:name      → the bytes
+ *   GET  /api/runners                        → { runners: RunnerView[] } by name
  *
  * Git over smart HTTP: /git/<owner>/<repo>.git, Basic auth with the token as
  * the password (any user name).
@@ -46,11 +47,71 @@ export const TaskView = z.object({
   targetUrl: z.string(),
   exitCode: z.number().nullable(),
   artifacts: z.array(ArtifactView),
+  /** The runner the task was sent to (absent for tasks never sent). */
+  runner: z.string().optional(),
 });
 export type TaskView = z.infer<typeof TaskView>;
 
-export const WhoAmI = z.object({ user: z.string(), admin: z.boolean() });
+/**
+ * A user's use of the cluster accounts, as the runners count it. Limits and
+ * the budget are null where there is none. Summed over runners, a limit is
+ * null as soon as one runner has none.
+ */
+export const AccountingView = z.object({
+  tasks: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  gpuHours: z.number(),
+  cpuHours: z.number(),
+  /** GPU-hours used in the budget's period (the last `periodHours` hours). */
+  gpuHoursInPeriod: z.number(),
+  gpuHoursBudget: z.number().nullable(),
+  periodHours: z.number(),
+  runningJobs: z.number(),
+  maxRunningJobs: z.number().nullable(),
+  maxGpus: z.number().nullable(),
+});
+export type AccountingView = z.infer<typeof AccountingView>;
+
+/** One runner's count, with when that runner last reported it. */
+export const RunnerAccountingView = AccountingView.extend({ runner: z.string(), reportedAt: z.string() });
+export type RunnerAccountingView = z.infer<typeof RunnerAccountingView>;
+
+export const WhoAmI = z.object({
+  user: z.string(),
+  admin: z.boolean(),
+  /** Summed over every runner that reported this user; absent when none has. */
+  accounting: AccountingView.optional(),
+  accountingByRunner: z.array(RunnerAccountingView).optional(),
+});
 export type WhoAmI = z.infer<typeof WhoAmI>;
+
+/** A GPU of a runner. `taskId` is shown to admins only; others see `busy`. */
+export const GpuView = z.object({
+  index: z.number(),
+  uuid: z.string(),
+  name: z.string(),
+  memoryTotalMiB: z.number().nullable(),
+  memoryUsedMiB: z.number().nullable(),
+  utilizationPercent: z.number().nullable(),
+  busy: z.boolean(),
+  taskId: z.string().nullable().optional(),
+});
+export type GpuView = z.infer<typeof GpuView>;
+
+/** A runner as its latest heartbeat described it. `stale`: not heard from within the action's window. */
+export const RunnerView = z.object({
+  name: z.string(),
+  scheduler: z.string(),
+  partitions: z.array(z.string()),
+  gpuTypes: z.array(z.string()),
+  totalGpus: z.number(),
+  freeGpus: z.number(),
+  gpus: z.array(GpuView),
+  lastSeen: z.string(),
+  stale: z.boolean(),
+});
+export type RunnerView = z.infer<typeof RunnerView>;
 
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 

@@ -1,0 +1,49 @@
+import type { Task } from "../../core/task/task.js";
+import { describeNoFit, unfitCriterion } from "./runner-fit.js";
+import type { RunnerRecord } from "./runner-store.js";
+
+/** Where a task goes: a runner's name, or the status line saying why none can run it. */
+export type RunnerChoice = { ok: true; runner: string } | { ok: false; description: string };
+
+export interface ChooseOptions {
+  /** The action's clock, milliseconds since the epoch. */
+  now: number;
+  /** A runner not heard from for this long is passed over while others are fresh. */
+  staleMs: number;
+  /** The configured runner, used while no runner has ever sent a heartbeat. */
+  defaultRunner: string;
+}
+
+/**
+ * Picks the runner for a task from the runners' latest heartbeats.
+ *
+ * - No heartbeat ever: the configured runner (the embedded default starts
+ *   before its first heartbeat arrives); a task naming another cluster is
+ *   an error.
+ * - `cluster` set: that runner, whatever its age, if it can run the task.
+ * - Otherwise the runners seen within `staleMs`, or, when none is, all of
+ *   them (the message waits in the relay until a runner returns).
+ *
+ * A runner can run a task when it has at least the GPUs asked for, offers
+ * the `gpu_type` (case-insensitive) and the `partition` (local runners
+ * offer none). Of those that can, the one with the most free GPUs wins,
+ * then the first by name. Pure: the caller reads the runners and the clock.
+ */
+export function chooseRunner(task: Pick<Task, "cluster" | "resources">, runners: readonly RunnerRecord[], options: ChooseOptions): RunnerChoice {
+  const names = runners.length > 0 ? runners.map((r) => r.name) : [options.defaultRunner];
+  if (task.cluster !== undefined && !names.includes(task.cluster)) {
+    return { ok: false, description: `error: no runner named ${JSON.stringify(task.cluster)}: runners are ${names.join(", ")}` };
+  }
+  if (runners.length === 0) return { ok: true, runner: options.defaultRunner };
+
+  let pool: readonly RunnerRecord[];
+  if (task.cluster !== undefined) pool = runners.filter((r) => r.name === task.cluster);
+  else {
+    const fresh = runners.filter((r) => options.now - r.lastSeen <= options.staleMs);
+    pool = fresh.length > 0 ? fresh : runners;
+  }
+  const fit = pool.filter((r) => unfitCriterion(task.resources, r) === undefined);
+  if (fit.length === 0) return { ok: false, description: describeNoFit(task, pool) };
+  const [best] = [...fit].sort((a, b) => b.freeGpus - a.freeGpus || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ok: true, runner: best!.name };
+}

@@ -1,0 +1,77 @@
+import type { Task } from "../../core/task/task.js";
+import type { RunnerRecord } from "./runner-store.js";
+
+type Offer = Pick<RunnerRecord, "name" | "partitions" | "gpuTypes" | "totalGpus">;
+type Resources = Task["resources"];
+
+/** One thing a task may ask for, and how a runner's offer is checked and shown. */
+interface Criterion {
+  /** How the task's ask reads in a status line, e.g. `gpu_type "h100"`. */
+  asked: string;
+  fits(runner: Offer): boolean;
+  /** What the runner offers instead, e.g. "a100/v100" or "none". */
+  offered(runner: Offer): string;
+}
+
+/**
+ * Whether an advertised GPU type satisfies a task's `gpu_type`: the same
+ * word, case-insensitive. An advertised full name such as "NVIDIA H100 80GB
+ * HBM3" matches "h100" by one of its words, as the runner's own match does.
+ */
+export function offersGpuType(gpuTypes: readonly string[], wanted: string): boolean {
+  const want = wanted.toLowerCase();
+  return gpuTypes.some((type) => type.toLowerCase() === want || type.toLowerCase().split(/[\s_-]+/).includes(want));
+}
+
+/** The criteria a task's resources set, in the order a status line names them. */
+function criteriaOf(resources: Resources): Criterion[] {
+  const out: Criterion[] = [];
+  const { gpuType, partition, gpus } = resources;
+  if (gpuType !== undefined) {
+    out.push({ asked: `gpu_type ${JSON.stringify(gpuType)}`, fits: (r) => offersGpuType(r.gpuTypes, gpuType), offered: (r) => listOf(r.gpuTypes) });
+  }
+  if (partition !== undefined) {
+    // Local runners advertise no partitions, so a task naming one never goes there.
+    out.push({ asked: `partition ${JSON.stringify(partition)}`, fits: (r) => r.partitions.includes(partition), offered: (r) => listOf(r.partitions) });
+  }
+  if (gpus > 0) out.push({ asked: gpuCount(gpus), fits: (r) => gpus <= r.totalGpus, offered: (r) => gpuCount(r.totalGpus) });
+  return out;
+}
+
+/** The first thing `runner` lacks for `resources`, as the task asked it; undefined when it can run the task. */
+export function unfitCriterion(resources: Resources, runner: Offer): string | undefined {
+  return criteriaOf(resources).find((c) => !c.fits(runner))?.asked;
+}
+
+/**
+ * The status line of a task that none of `pool` can run: the first ask that
+ * no runner meets (given the asks before it), and what those runners offer
+ * instead, e.g. `error: no runner offers gpu_type "h100": runners offer
+ * a100 (cluster-a), none (gpu-box)`.
+ */
+export function describeNoFit(task: Pick<Task, "cluster" | "resources">, pool: readonly Offer[]): string {
+  let remaining = pool;
+  const met: string[] = [];
+  for (const criterion of criteriaOf(task.resources)) {
+    const fitting = remaining.filter((r) => criterion.fits(r));
+    if (fitting.length === 0) {
+      const ask = [criterion.asked, ...met].join(" with ");
+      if (task.cluster !== undefined) {
+        const offered = remaining.map((r) => criterion.offered(r)).join(", ") || "nothing";
+        return `error: cluster ${JSON.stringify(task.cluster)} does not offer ${ask}: it offers ${offered}`;
+      }
+      return `error: no runner offers ${ask}: runners offer ${remaining.map((r) => `${criterion.offered(r)} (${r.name})`).join(", ")}`;
+    }
+    remaining = fitting;
+    met.push(criterion.asked);
+  }
+  return "error: no runner can run this task";
+}
+
+function listOf(values: readonly string[]): string {
+  return values.length > 0 ? values.join("/") : "none";
+}
+
+function gpuCount(n: number): string {
+  return `${n} GPU${n === 1 ? "" : "s"}`;
+}
