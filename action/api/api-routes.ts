@@ -2,13 +2,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActionContext } from "../action-context.js";
 import { authenticate } from "../http/authenticate.js";
 import { sendError, sendJson } from "../http/respond.js";
+import { listRunners } from "../runners/runner-store.js";
 import { requestCancel } from "../tasks/request-cancel.js";
 import { getTask } from "../tasks/task-store.js";
 import { artifactViews, isFinal } from "../tasks/task-record.js";
 import type { User } from "../users/user-store.js";
 import { readLog } from "./read-log.js";
+import { toRunnerViews } from "./runner-views.js";
 import { toTaskView } from "./task-view.js";
 import { findVisibleTask, listVisibleTasks } from "./visible-tasks.js";
+import { whoAmI } from "./who-am-i.js";
 
 /**
  * The HTTP API the CLI uses (see core/api/types.ts for the routes). Every
@@ -20,7 +23,11 @@ export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: Se
   if (!user) return sendError(res, 401, "Unauthorized", "a valid token is required (Authorization: Bearer <token>)");
   const method = req.method ?? "GET";
   const path = url.pathname;
-  if (method === "GET" && path === "/api/whoami") return sendJson(res, 200, { user: user.name, admin: user.admin });
+  if (method === "GET" && path === "/api/whoami") return sendJson(res, 200, whoAmI(ctx.db, user));
+  if (method === "GET" && path === "/api/runners") {
+    const options = { admin: user.admin, now: ctx.clock.now(), staleMs: ctx.config.runnerStaleMs };
+    return sendJson(res, 200, { runners: toRunnerViews(listRunners(ctx.db), options) });
+  }
   if (method === "GET" && path === "/api/tasks") {
     const q = url.searchParams;
     const filter = { repo: q.get("repo") ?? undefined, branch: q.get("branch") ?? undefined, commit: q.get("commit") ?? undefined };

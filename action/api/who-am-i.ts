@@ -1,0 +1,15 @@
+import type { WhoAmI } from "../../core/api/types.js";
+import type { Db } from "../action-db.js";
+import { accountingOf, sumAccounting } from "../runners/user-accounting.js";
+import type { User } from "../users/user-store.js";
+
+/**
+ * `GET /api/whoami`: the caller, and their use of the cluster as the
+ * runners last reported it (both accounting members absent until a runner
+ * has reported the caller).
+ */
+export function whoAmI(db: Db, user: User): WhoAmI {
+  const byRunner = accountingOf(db, user.name);
+  const total = sumAccounting(byRunner);
+  return { user: user.name, admin: user.admin, ...(total ? { accounting: total, accountingByRunner: byRunner } : {}) };
+}
