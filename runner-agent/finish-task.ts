@@ -24,7 +24,7 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
   const durationSeconds = task.startedAt !== null && task.endedAt !== null ? Math.max(0, task.endedAt - task.startedAt) / 1000 : 0;
   ctx.db.transaction(() => {
     if (getTask(ctx.db, task.id)?.state !== "collecting") return;
-    updateTask(ctx.db, task.id, { state: "done" });
+    updateTask(ctx.db, task.id, { state: "done", outcome: outcome.state, outcomeDescription: outcome.description });
     ctx.outbox.completion({
       kind: "completion",
       taskId: task.id,

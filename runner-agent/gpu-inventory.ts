@@ -7,6 +7,8 @@ import type { ProcessRunner } from "./process-runner.js";
 export interface LocalGpu {
   id: string;
   name: string;
+  /** What nvidia-smi said of it at start, if it knows the GPU. */
+  info?: GpuInfo;
 }
 
 /**
@@ -16,11 +18,15 @@ export interface LocalGpu {
  */
 export async function findGpus(setting: "auto" | string[], run: ProcessRunner, env: Record<string, string>, log: Logger): Promise<LocalGpu[]> {
   const listed = await queryNvidiaSmi(run, env, log);
-  if (setting === "auto") return listed.map((gpu) => ({ id: String(gpu.index), name: gpu.name }));
-  return setting.map((id) => ({ id, name: listed.find((gpu) => String(gpu.index) === id || gpu.uuid === id)?.name ?? "" }));
+  if (setting === "auto") return listed.map((gpu) => ({ id: String(gpu.index), name: gpu.name, info: gpu }));
+  return setting.map((id) => {
+    const info = listed.find((gpu) => String(gpu.index) === id || gpu.uuid === id);
+    return info ? { id, name: info.name, info } : { id, name: "" };
+  });
 }
 
-async function queryNvidiaSmi(run: ProcessRunner, env: Record<string, string>, log: Logger): Promise<GpuInfo[]> {
+/** nvidia-smi's current view of the GPUs (memory, utilization); none without nvidia-smi. */
+export async function queryNvidiaSmi(run: ProcessRunner, env: Record<string, string>, log: Logger): Promise<GpuInfo[]> {
   try {
     const result = await run(["nvidia-smi", ...NVIDIA_SMI_QUERY], { env });
     if (result.exitCode === 0) return parseNvidiaSmi(result.stdout);

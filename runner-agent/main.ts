@@ -22,6 +22,7 @@ program
   .option("--poll-max-ms <ms>", "poll interval cap when idle (AILAB_POLL_MAX_MS, default: 15000)")
   .option("--progress-interval-ms <ms>", "least time between two progress events of a job (AILAB_PROGRESS_INTERVAL_MS, default: 10000)")
   .option("--cancel-grace-ms <ms>", "time between SIGTERM and SIGKILL when a job is cancelled (AILAB_CANCEL_GRACE_MS, default: 5000)")
+  .option("--heartbeat-ms <ms>", "how often the runner reports its GPUs and accounting to the action (AILAB_HEARTBEAT_MS, default: 30000)")
   .option("--gpus <ids>", "GPUs jobs may use: auto, none, or indices/UUIDs such as 0,1 (AILAB_GPUS, default: auto)")
   .addHelpText("after", `\nEnvironment variables (a flag wins over its variable):\n${Object.entries(RUNNER_ENV_VARS).map(([k, v]) => `  ${k.padEnd(28)}${v}`).join("\n")}\n\nUV_* variables are passed to uv (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS).`)
   .action(async (flags: RunnerFlags) => {

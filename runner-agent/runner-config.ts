@@ -32,6 +32,8 @@ export interface RunnerConfig {
   node: string;
   /** GPUs the local executor hands out: all nvidia-smi lists ("auto") or these indices/UUIDs. */
   gpus: "auto" | string[];
+  /** How often the runner tells the action what it offers (GPUs) and its users' accounting. */
+  heartbeatMs: number;
 }
 
 /** Command-line flags of `ailab-runner run`; each overrides its environment variable. */
@@ -48,6 +50,7 @@ export interface RunnerFlags {
   progressIntervalMs?: string;
   cancelGraceMs?: string;
   gpus?: string;
+  heartbeatMs?: string;
 }
 
 /** The environment variables `readRunnerConfig` reads, for `--help`. */
@@ -64,6 +67,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_POLL_MAX_MS: "poll interval cap when idle (default: 15000)",
   AILAB_PROGRESS_INTERVAL_MS: "least time between two progress events of a job (default: 10000)",
   AILAB_CANCEL_GRACE_MS: "time between SIGTERM and SIGKILL on cancel (default: 5000)",
+  AILAB_HEARTBEAT_MS: "how often the runner reports its GPUs and accounting to the action (default: 30000)",
   AILAB_GPUS: "GPUs jobs may use: auto (all nvidia-smi lists), none, or indices/UUIDs such as 0,1 (default: auto)",
 };
 
@@ -108,6 +112,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     baseEnv: pick(env, (key) => !key.startsWith("AILAB_")),
     cancelGraceMs: whole("cancelGraceMs", "AILAB_CANCEL_GRACE_MS", 5000, 0),
     node: hostname(),
+    heartbeatMs: whole("heartbeatMs", "AILAB_HEARTBEAT_MS", 30000, 100),
     gpus: readGpus(flags.gpus ?? nonEmpty(env.AILAB_GPUS), flags.gpus === undefined ? "AILAB_GPUS" : "--gpus"),
   };
 }

@@ -8,6 +8,7 @@ import type { Scheduler } from "./scheduler.js";
 import type { UvEnvBuilder } from "./uv-env-builder.js";
 import type { ObjectCache } from "./object-cache.js";
 import type { LocalGpu } from "./gpu-inventory.js";
+import type { ProcessRunner } from "./process-runner.js";
 
 /** What every step of the runner works with: built once in `startRunner`. */
 export interface RunnerContext {
@@ -20,6 +21,8 @@ export interface RunnerContext {
   objects: ObjectCache;
   clock: Clock;
   log: Logger;
+  /** Runs helper programs (uv, nvidia-smi). */
+  run: ProcessRunner;
   /** The GPUs the local executor hands out (none for Slurm, which does that itself). */
   gpus: LocalGpu[];
   /** The admin's batch-script template, read at start; undefined for the built-in one. */

@@ -3,6 +3,7 @@ import { drainInbox, inboxes } from "../core/protocol/mailbox.js";
 import { ToRunner } from "../core/protocol/messages.js";
 import { applyMessage, cancelledText } from "./apply-message.js";
 import { allocateGpus } from "./gpu-allocation.js";
+import { sendHeartbeat } from "./send-heartbeat.js";
 import { cancelJob } from "./cancel-job.js";
 import { finishTask } from "./finish-task.js";
 import { prepareJob } from "./prepare-job.js";
@@ -13,7 +14,8 @@ import { watchJobs } from "./watch-jobs.js";
 /**
  * The runner's cycle, run until `stop`: read the inbox (one LIST), act on
  * cancels, admit queued tasks (FIFO, at most `maxJobs` building or running),
- * poll every running job at once, collect the ended ones, send the outbox.
+ * poll every running job at once, collect the ended ones, send the outbox,
+ * and now and then a heartbeat.
  * Builds, cancels and collections run in the background so that one slow
  * step holds up no other task; each is started from what the database says,
  * which is why a restart needs no special case: a `building` task with no
@@ -27,6 +29,7 @@ export class RunnerLoop {
   private readonly stopping = new AbortController();
   private wake = new AbortController();
   private delay: number;
+  private lastHeartbeat = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly ctx: RunnerContext) {
     this.delay = ctx.config.pollMinMs;
@@ -71,7 +74,19 @@ export class RunnerLoop {
     await watchJobs(ctx, tasksIn(ctx.db, "running").filter((t) => !t.cancelRequested));
     for (const task of tasksIn(ctx.db, "collecting")) this.background(task, "collect", () => finishTask(ctx, task));
     await ctx.outbox.flush(ctx.relay, ctx.log);
+    await this.heartbeat();
     return tasksIn(ctx.db, "queued", "building", "running", "collecting").length > 0 || ctx.outbox.pending() > 0;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const now = this.ctx.clock.now();
+    if (now - this.lastHeartbeat < this.ctx.config.heartbeatMs) return;
+    this.lastHeartbeat = now;
+    try {
+      await sendHeartbeat(this.ctx);
+    } catch (e) {
+      this.ctx.log.warn("heartbeat failed; will send the next", { error: e });
+    }
   }
 
   private actOnCancels(): void {

@@ -50,9 +50,10 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, relay, objects, run: deps.run ?? runProcess });
     const scheduler = new LocalExecutor({ cancelGraceMs: config.cancelGraceMs });
-    const gpus = await findGpus(config.gpus, deps.run ?? runProcess, config.baseEnv, log);
+    const run = deps.run ?? runProcess;
+    const gpus = await findGpus(config.gpus, run, config.baseEnv, log);
     log.info("GPUs for jobs", { gpus: gpus.map((g) => `${g.id} ${g.name}`.trim()) });
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus };
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run };
     await checkUv(envs, log);
     const loop = new RunnerLoop(ctx);
     const running = loop.run();

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { silentLogger } from "../../core/logger.js";
 import { drainInbox, inboxes } from "../../core/protocol/mailbox.js";
-import { ToAction, type Completion, type TaskEvent } from "../../core/protocol/messages.js";
+import { ToAction, type Completion, type Heartbeat, type TaskEvent } from "../../core/protocol/messages.js";
 import type { RelayStore } from "../../core/relay/relay-store.js";
 
 /** The action's inbox as a test reads it: every message the runner sent, in arrival order. */
@@ -20,6 +20,15 @@ export class ActionInbox {
 
   events(taskId: string): TaskEvent[] {
     return this.messages.filter((m): m is TaskEvent => m.kind === "event" && m.taskId === taskId).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Events and completions of every task: all but heartbeats. */
+  taskMessages(): (TaskEvent | Completion)[] {
+    return this.messages.filter((m): m is TaskEvent | Completion => m.kind !== "heartbeat");
+  }
+
+  heartbeats(): Heartbeat[] {
+    return this.messages.filter((m): m is Heartbeat => m.kind === "heartbeat");
   }
 
   completions(taskId: string): Completion[] {

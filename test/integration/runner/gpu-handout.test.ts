@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Heartbeat } from "../../../core/protocol/messages.js";
 import { readArchive } from "../../helpers/runner-artifacts.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
@@ -43,4 +44,34 @@ test("the local executor hands each job its own GPUs through CUDA_VISIBLE_DEVICE
   assert.deepEqual([seen.get(a.taskId), seen.get(b.taskId)].sort(), ["0", "1"]);
   assert.match(seen.get(c.taskId)!, /^[01]$/);
   assert.equal(seen.get(cpu.taskId), "[]", "a job without GPUs sees none");
+});
+
+test("heartbeats tell the action the runner's GPUs, which are free, and each user's use", async (t) => {
+  const world = await createRunnerWorld(t);
+  const go = join(world.root, "go");
+  const project = await publishProject(t, world.store, { "task.toml": taskToml([`while [ ! -e ${go} ]; do sleep 0.05; done`], { gpus: 1 }) });
+  await world.start({ gpus: "0,1", heartbeatMs: "100" });
+  await world.inbox.until(() => world.inbox.heartbeats().length > 0, 10_000, "a heartbeat");
+  const first = world.inbox.heartbeats()[0]!;
+  assert.equal(first.runner, TEST_RUNNER);
+  assert.equal(first.scheduler, "local");
+  assert.equal(first.totalGpus, 2);
+  assert.equal(first.freeGpus, 2);
+
+  const submit = project.submit({ user: "bob" });
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  const running = (h: Heartbeat) => h.accounting.some((a) => a.user === "bob" && a.runningJobs === 1);
+  await world.inbox.until(() => world.inbox.heartbeats().some(running), 30_000, "a heartbeat with bob's job running");
+  const during = world.inbox.heartbeats().find(running)!;
+  assert.equal(during.freeGpus, 1);
+  assert.deepEqual(during.gpus.map((g) => g.taskId), [submit.taskId, null]);
+
+  writeFileSync(go, "");
+  await world.inbox.completion(submit.taskId);
+  const after = world.inbox.messages.length;
+  await world.inbox.until(() => world.inbox.heartbeats().slice(-1)[0]!.accounting.some((a) => a.succeeded === 1) && world.inbox.messages.length > after, 10_000, "a heartbeat after the job");
+  const bob = world.inbox.heartbeats().slice(-1)[0]!.accounting.find((a) => a.user === "bob")!;
+  assert.equal(bob.tasks, 1);
+  assert.equal(bob.runningJobs, 0);
+  assert.ok(bob.gpuHours > 0 && bob.gpuHours < 0.01, String(bob.gpuHours));
 });

@@ -19,7 +19,7 @@ test("a message with a bad signature is rejected and nothing runs", async (t) =>
   assert.equal(await world.store.has(forged.key), false, "the runner read and dropped the message");
   await sleep(500);
   await world.inbox.read();
-  assert.deepEqual(world.inbox.messages, []);
+  assert.deepEqual(world.inbox.taskMessages(), []);
   assert.equal(existsSync(marker), false);
   assert.equal(existsSync(join(world.dataDir, "jobs", submit.taskId)), false);
 });
