@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { jobPaths } from "./job-paths.js";
 import { shipLog } from "./job-log.js";
 import { collectResults } from "./collect-results.js";
@@ -11,7 +12,8 @@ import { getTask, updateTask, type TaskRow } from "./task-rows.js";
  * results, logs and run.json, then, in one transaction, marks the task done
  * and writes its completion to the outbox. Running it again after a crash
  * uploads the same keys again; the completion is written once, because it
- * is written with the move to `done`.
+ * is written with the move to `done`. Afterwards the job's copy of the
+ * project and the archives are removed; its script and logs stay.
  */
 export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<void> {
   const paths = jobPaths(ctx.config.dataDir, task.id);
@@ -38,4 +40,7 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
     });
   })();
   log.info("task finished", { state: outcome.state, description: outcome.description });
+  // What went up to the relay need not stay: the project copy and the archives go, the logs and script stay.
+  await rm(paths.projectDir, { recursive: true, force: true });
+  await rm(paths.outDir, { recursive: true, force: true });
 }

@@ -5,7 +5,6 @@ import type { ActiveState, Completion, TaskEvent } from "../core/protocol/messag
 import { deliver, inboxes, sealMessage } from "../core/protocol/mailbox.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
 
-const KEEP_SENT_MS = 24 * 3600 * 1000;
 
 /**
  * What the runner says to the action, written as rows first and sent later.
@@ -39,7 +38,7 @@ export class Outbox {
     this.db.prepare("INSERT INTO outbox (key, bytes, created) VALUES (?, ?, ?)").run(message.key, message.bytes, now);
   }
 
-  /** Unsent rows, oldest first. */
+  /** How many rows wait to be sent. */
   pending(): number {
     return (this.db.prepare("SELECT count(*) AS n FROM outbox WHERE sent IS NULL").get() as { n: number }).n;
   }
@@ -61,7 +60,6 @@ export class Outbox {
       this.db.prepare("UPDATE outbox SET sent = ? WHERE key = ?").run(this.clock.now(), row.key);
       sent++;
     }
-    this.db.prepare("DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?").run(this.clock.now() - KEEP_SENT_MS);
     return sent;
   }
 }

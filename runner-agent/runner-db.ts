@@ -45,6 +45,19 @@ const MIGRATIONS = [
   `ALTER TABLE tasks ADD COLUMN gpu_ids TEXT NOT NULL DEFAULT '[]';`,
 ];
 
+const KEEP_SENT_MS = 24 * 3600 * 1000;
+const KEEP_APPLIED_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Forgets what no longer matters: outbox rows sent a day ago, and ids of
+ * messages applied a month ago (an id matters only while the message could
+ * come again, and inboxes are emptied as they are read).
+ */
+export function pruneHistory(db: Db, now: number): void {
+  db.prepare("DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?").run(now - KEEP_SENT_MS);
+  db.prepare("DELETE FROM applied_messages WHERE applied_at < ?").run(now - KEEP_APPLIED_MS);
+}
+
 /** Opens (creating or migrating) the runner's database at `path`. */
 export function openRunnerDb(path: string): Db {
   return openDatabase(path, MIGRATIONS);

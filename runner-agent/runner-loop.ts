@@ -3,6 +3,7 @@ import { drainInbox, inboxes } from "../core/protocol/mailbox.js";
 import { ToRunner } from "../core/protocol/messages.js";
 import { applyMessage, cancelledText } from "./apply-message.js";
 import { allocateGpus } from "./gpu-allocation.js";
+import { pruneHistory } from "./runner-db.js";
 import { sendHeartbeat } from "./send-heartbeat.js";
 import { cancelJob } from "./cancel-job.js";
 import { finishTask } from "./finish-task.js";
@@ -82,6 +83,7 @@ export class RunnerLoop {
     const now = this.ctx.clock.now();
     if (now - this.lastHeartbeat < this.ctx.config.heartbeatMs) return;
     this.lastHeartbeat = now;
+    pruneHistory(this.ctx.db, now);
     try {
       await sendHeartbeat(this.ctx);
     } catch (e) {

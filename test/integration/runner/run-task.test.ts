@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RunCard } from "../../../core/protocol/messages.js";
 import { readArchive, artifactBytes } from "../../helpers/runner-artifacts.js";
@@ -44,6 +44,10 @@ test("a task runs in a uv-built environment, built once and reused, and its resu
   assert.equal(card.exitCode, 0);
   assert.equal(card.scheduler, "local");
   assert.equal(card.commit, first.commit);
+
+  const jobDir = join(world.dataDir, "jobs", first.taskId);
+  assert.equal(existsSync(join(jobDir, "project")), false, "the project copy is gone once the results are up");
+  assert.ok(existsSync(join(jobDir, "job.log")));
 
   const [envKey, ...others] = readdirSync(envs);
   assert.deepEqual(others, []);
