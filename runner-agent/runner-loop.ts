@@ -47,7 +47,8 @@ export class RunnerLoop {
         log.warn("runner cycle failed; will retry", { error: e });
       }
       this.delay = busy ? config.pollMinMs : Math.min(this.delay * 2, config.pollMaxMs);
-      await clock.sleep(this.delay, AbortSignal.any([this.wake.signal, this.stopping.signal]));
+      if (this.stopping.signal.aborted) break;
+      await clock.sleep(this.delay, this.wake.signal);
       this.wake = new AbortController();
     }
     for (const { kind, controller } of this.inFlight.values()) if (kind === "build") controller.abort();
@@ -57,6 +58,7 @@ export class RunnerLoop {
   /** Ends the loop after the current step; builds are stopped (redone at the next start), jobs keep running. */
   stop(): void {
     this.stopping.abort();
+    this.wake.abort();
   }
 
   /** One cycle; true while anything is in flight (poll fast), false when idle (back off). */
