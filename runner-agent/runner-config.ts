@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, errnoCode } from "../core/errors.js";
+import type { FairShareLimits } from "./fair-share.js";
+import { FAIR_SHARE_ENV_VARS, readFairShareLimits, type FairShareFlags } from "./fair-share-config.js";
 
 /** The runner's configuration, parsed once at start. */
 export interface RunnerConfig {
@@ -34,10 +36,12 @@ export interface RunnerConfig {
   gpus: "auto" | string[];
   /** How often the runner tells the action what it offers (GPUs) and its users' accounting. */
   heartbeatMs: number;
+  /** Per-user limits and the GPU-hour budget one cluster account is shared under. */
+  fairShare: FairShareLimits;
 }
 
 /** Command-line flags of `ailab-runner run`; each overrides its environment variable. */
-export interface RunnerFlags {
+export interface RunnerFlags extends FairShareFlags {
   name?: string;
   dataDir?: string;
   relayDir?: string;
@@ -69,6 +73,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_CANCEL_GRACE_MS: "time between SIGTERM and SIGKILL on cancel (default: 5000)",
   AILAB_HEARTBEAT_MS: "how often the runner reports its GPUs and accounting to the action (default: 30000)",
   AILAB_GPUS: "GPUs jobs may use: auto (all nvidia-smi lists), none, or indices/UUIDs such as 0,1 (default: auto)",
+  ...FAIR_SHARE_ENV_VARS,
 };
 
 const RUNNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -91,15 +96,13 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   if (!RUNNER_NAME.test(name)) {
     throw new ConfigError(`runner name ${JSON.stringify(name)} is not valid: expected letters, digits, '.', '_' or '-' (at most 64)`, { setting: "AILAB_RUNNER_NAME" });
   }
-  const home = nonEmpty(env.HOME);
-  const dataDir = setting(flags.dataDir, "AILAB_RUNNER_DIR") ?? (home ? join(home, ".ailab", "runner") : undefined);
-  if (!dataDir) throw new ConfigError("no data folder: set AILAB_RUNNER_DIR or --data-dir (HOME is not set either)", { setting: "AILAB_RUNNER_DIR" });
+  const dataDir = readDataDir(flags.dataDir, env);
   const pollMinMs = whole("pollMinMs", "AILAB_POLL_MIN_MS", 1000, 10);
   const pollMaxMs = whole("pollMaxMs", "AILAB_POLL_MAX_MS", Math.max(15000, pollMinMs), pollMinMs);
   const template = setting(flags.template, "AILAB_TEMPLATE");
   return {
     name,
-    dataDir: resolve(dataDir),
+    dataDir,
     relay: { kind: "dir", path: resolve(relayDir) },
     secret: readSecret(flags.secretFile, env),
     scheduler: { kind: "local", maxJobs: whole("maxJobs", "AILAB_MAX_JOBS", 1, 1) },
@@ -114,7 +117,20 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     node: hostname(),
     heartbeatMs: whole("heartbeatMs", "AILAB_HEARTBEAT_MS", 30000, 100),
     gpus: readGpus(flags.gpus ?? nonEmpty(env.AILAB_GPUS), flags.gpus === undefined ? "AILAB_GPUS" : "--gpus"),
+    fairShare: readFairShareLimits(flags, env),
   };
+}
+
+/**
+ * The runner's data folder (absolute): the flag, AILAB_RUNNER_DIR, or
+ * ~/.ailab/runner. Shared with commands that only read the runner's
+ * database, such as `ailab-runner accounting`.
+ */
+export function readDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const home = nonEmpty(env.HOME);
+  const dataDir = flag ?? nonEmpty(env.AILAB_RUNNER_DIR) ?? (home ? join(home, ".ailab", "runner") : undefined);
+  if (!dataDir) throw new ConfigError("no data folder: set AILAB_RUNNER_DIR or --data-dir (HOME is not set either)", { setting: "AILAB_RUNNER_DIR" });
+  return resolve(dataDir);
 }
 
 function readSecret(flagFile: string | undefined, env: NodeJS.ProcessEnv): string {
