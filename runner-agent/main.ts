@@ -5,7 +5,7 @@ import { readRunnerConfig, RUNNER_ENV_VARS, type RunnerFlags } from "./runner-co
 import { startRunner } from "./start-runner.js";
 
 const program = new Command("ailab-runner")
-  .description("Takes ailab jobs from the relay, builds their uv environments, runs them with the local executor and sends back events, logs and results.")
+  .description("Takes ailab jobs from the relay, builds their uv environments, runs them with Slurm or the local executor and sends back events, logs and results.")
   .showHelpAfterError();
 
 program
@@ -16,7 +16,9 @@ program
   .option("--data-dir <dir>", "database, object and environment caches, job folders (AILAB_RUNNER_DIR, default: ~/.ailab/runner)")
   .option("--secret-file <file>", "a file holding the relay secret (AILAB_SECRET_FILE; or the secret itself in AILAB_SECRET)")
   .option("--uv <path>", "the uv executable (AILAB_UV, default: uv in PATH)")
-  .option("--max-jobs <n>", "jobs building or running at once; the rest wait in order (AILAB_MAX_JOBS, default: 1)")
+  .option("--scheduler <kind>", "where jobs run: local (this machine) or slurm (AILAB_SCHEDULER, default: local)")
+  .option("--partitions <names>", "Slurm partitions tasks may name, such as gpu,debug (AILAB_PARTITIONS, default: all that sinfo lists)")
+  .option("--max-jobs <n>", "jobs building or running at once with the local executor; the rest wait in order (AILAB_MAX_JOBS, default: 1)")
   .option("--template <file>", "a replacement for templates/sbatch.hbs (AILAB_TEMPLATE)")
   .option("--poll-min-ms <ms>", "poll interval while work is in flight (AILAB_POLL_MIN_MS, default: 1000)")
   .option("--poll-max-ms <ms>", "poll interval cap when idle (AILAB_POLL_MAX_MS, default: 15000)")

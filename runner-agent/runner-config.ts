@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, errnoCode } from "../core/errors.js";
+import { SLURM_NAME_PATTERN } from "../core/task/slurm-forms.js";
 import type { FairShareLimits } from "./fair-share.js";
 import { FAIR_SHARE_ENV_VARS, readFairShareLimits, type FairShareFlags } from "./fair-share-config.js";
 
@@ -12,7 +13,13 @@ export interface RunnerConfig {
   dataDir: string;
   relay: { kind: "dir"; path: string };
   secret: string;
-  scheduler: { kind: "local"; maxJobs: number };
+  /**
+   * Where jobs run. `maxJobs` limits the local executor (building or running
+   * at once); with Slurm it is Infinity, since Slurm queues jobs itself and
+   * the runner holds them back only for fair share. `partitions` (Slurm) are
+   * those the admin allows; undefined: every partition `sinfo` lists.
+   */
+  scheduler: { kind: SchedulerKind; maxJobs: number; partitions?: string[] };
   /** The uv executable (a name looked up in PATH, or a path). */
   uvPath: string;
   /** Extra environment for `uv sync` (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS). */
@@ -40,6 +47,8 @@ export interface RunnerConfig {
   fairShare: FairShareLimits;
 }
 
+export type SchedulerKind = "local" | "slurm";
+
 /** Command-line flags of `ailab-runner run`; each overrides its environment variable. */
 export interface RunnerFlags extends FairShareFlags {
   name?: string;
@@ -55,6 +64,8 @@ export interface RunnerFlags extends FairShareFlags {
   cancelGraceMs?: string;
   gpus?: string;
   heartbeatMs?: string;
+  scheduler?: string;
+  partitions?: string;
 }
 
 /** The environment variables `readRunnerConfig` reads, for `--help`. */
@@ -65,7 +76,9 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: default)",
   AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
   AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
-  AILAB_MAX_JOBS: "jobs building or running at once; the rest wait in order (default: 1)",
+  AILAB_SCHEDULER: "where jobs run: local (this machine) or slurm (sbatch) (default: local)",
+  AILAB_PARTITIONS: "Slurm partitions tasks may name, such as gpu,debug (default: every partition sinfo lists)",
+  AILAB_MAX_JOBS: "jobs building or running at once with the local executor; the rest wait in order (default: 1)",
   AILAB_TEMPLATE: "a replacement for templates/sbatch.hbs",
   AILAB_POLL_MIN_MS: "poll interval while work is in flight (default: 1000)",
   AILAB_POLL_MAX_MS: "poll interval cap when idle (default: 15000)",
@@ -105,7 +118,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     dataDir,
     relay: { kind: "dir", path: resolve(relayDir) },
     secret: readSecret(flags.secretFile, env),
-    scheduler: { kind: "local", maxJobs: whole("maxJobs", "AILAB_MAX_JOBS", 1, 1) },
+    scheduler: readScheduler(flags, env, () => whole("maxJobs", "AILAB_MAX_JOBS", 1, 1)),
     uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
     uvEnv: pick(env, (key) => key.startsWith("UV_")),
     ...(template ? { templatePath: resolve(template) } : {}),
@@ -148,6 +161,26 @@ function readSecret(flagFile: string | undefined, env: NodeJS.ProcessEnv): strin
     throw new ConfigError(`the relay secret is too short: expected at least ${MIN_SECRET_LENGTH} characters`, { setting: "AILAB_SECRET" });
   }
   return secret;
+}
+
+function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: () => number): RunnerConfig["scheduler"] {
+  const kindSetting = flags.scheduler === undefined ? "AILAB_SCHEDULER" : "--scheduler";
+  const kind = (flags.scheduler ?? nonEmpty(env.AILAB_SCHEDULER) ?? "local").trim();
+  if (kind !== "local" && kind !== "slurm") {
+    throw new ConfigError(`${kindSetting} ${JSON.stringify(kind)} is not valid: expected local or slurm`, { setting: kindSetting });
+  }
+  const partitionsSetting = flags.partitions === undefined ? "AILAB_PARTITIONS" : "--partitions";
+  const text = flags.partitions ?? nonEmpty(env.AILAB_PARTITIONS);
+  if (kind === "local") {
+    if (text !== undefined) throw new ConfigError(`${partitionsSetting} is for Slurm: expected --scheduler slurm (or AILAB_SCHEDULER=slurm) with it`, { setting: partitionsSetting });
+    return { kind, maxJobs: maxJobs() };
+  }
+  if (text === undefined) return { kind, maxJobs: Number.POSITIVE_INFINITY };
+  const partitions = text.split(",").map((p) => p.trim());
+  if (partitions.some((p) => !SLURM_NAME_PATTERN.test(p))) {
+    throw new ConfigError(`${partitionsSetting} ${JSON.stringify(text)} is not valid: expected Slurm partition names separated by commas (gpu,debug)`, { setting: partitionsSetting });
+  }
+  return { kind, maxJobs: Number.POSITIVE_INFINITY, partitions: [...new Set(partitions)] };
 }
 
 function readGpus(text: string | undefined, setting: string): "auto" | string[] {

@@ -9,6 +9,7 @@ import type { UvEnvBuilder } from "./uv-env-builder.js";
 import type { ObjectCache } from "./object-cache.js";
 import type { LocalGpu } from "./gpu-inventory.js";
 import type { ProcessRunner } from "./process-runner.js";
+import type { AllowedPartitions } from "./slurm/slurm-partitions.js";
 
 /** What every step of the runner works with: built once in `startRunner`. */
 export interface RunnerContext {
@@ -25,6 +26,8 @@ export interface RunnerContext {
   run: ProcessRunner;
   /** The GPUs the local executor hands out (none for Slurm, which does that itself). */
   gpus: LocalGpu[];
+  /** Slurm: the partitions tasks may name; undefined for the local executor. */
+  partitions: AllowedPartitions | undefined;
   /** The admin's batch-script template, read at start; undefined for the built-in one. */
   template: string | undefined;
 }

@@ -16,6 +16,8 @@ import type { RunnerContext } from "./runner-context.js";
 import { openRunnerDb } from "./runner-db.js";
 import { lockDataDir } from "./runner-lock.js";
 import { RunnerLoop } from "./runner-loop.js";
+import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
+import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
 import { UvEnvBuilder } from "./uv-env-builder.js";
 
 export interface RunnerDeps {
@@ -48,16 +50,14 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
   try {
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
     const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
-    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, relay, objects, run: deps.run ?? runProcess });
-    const scheduler = new LocalExecutor({ cancelGraceMs: config.cancelGraceMs });
     const run = deps.run ?? runProcess;
-    const gpus = await findGpus(config.gpus, run, config.baseEnv, log);
-    log.info("GPUs for jobs", { gpus: gpus.map((g) => `${g.id} ${g.name}`.trim()) });
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run };
+    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, relay, objects, run });
+    const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions };
     await checkUv(envs, log);
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
-    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.path, maxJobs: config.scheduler.maxJobs });
+    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.path, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });
     return {
       stop: async () => {
         loop.stop();
@@ -72,6 +72,23 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     lock.release();
     throw e;
   }
+}
+
+/**
+ * Slurm (sbatch with the runner's environment, which holds no AILAB_*
+ * secrets; Slurm hands out the GPUs) or the local executor (GPUs from
+ * nvidia-smi or the admin's list, handed out by the runner).
+ */
+async function chooseScheduler(config: RunnerConfig, run: ProcessRunner, log: Logger): Promise<Pick<RunnerContext, "scheduler" | "partitions" | "gpus">> {
+  if (config.scheduler.kind === "slurm") {
+    const chosen = config.scheduler.partitions;
+    const partitions: AllowedPartitions = chosen ? { names: chosen, chosenByAdmin: true } : { names: await listPartitions(run, config.baseEnv), chosenByAdmin: false };
+    log.info("Slurm partitions tasks may use", { partitions: partitions.names });
+    return { scheduler: new SlurmScheduler({ run, log, env: config.baseEnv }), partitions, gpus: [] };
+  }
+  const gpus = await findGpus(config.gpus, run, config.baseEnv, log);
+  log.info("GPUs for jobs", { gpus: gpus.map((g) => `${g.id} ${g.name}`.trim()) });
+  return { scheduler: new LocalExecutor({ cancelGraceMs: config.cancelGraceMs }), partitions: undefined, gpus };
 }
 
 /** A missing uv is said at start, where the admin looks; tasks then end with the same message. */
