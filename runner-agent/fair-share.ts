@@ -33,15 +33,19 @@ export interface UserUsage {
 
 export type Decision =
   | { taskId: string; action: "dispatch" }
-  | { taskId: string; action: "reject"; reason: string };
+  | { taskId: string; action: "reject"; reason: string }
+  | { taskId: string; action: "hold"; reason: string };
 
 const NO_USAGE: UserUsage = { runningJobs: 0, runningGpus: 0, gpuHours: 0, cpuHours: 0 };
 
 /**
- * What to do now with the waiting tasks, in order. `slots` is how many more
- * jobs the scheduler side takes this cycle (Infinity for Slurm, which queues
- * itself). Tasks not named wait. Usage is updated as tasks are dispatched, so
- * one cycle never hands a user more than the limits allow.
+ * What to do now with the waiting tasks: rejections (over budget, or more
+ * GPUs than a user may ever hold), then the tasks to hand to the scheduler in
+ * the order they should go, then the tasks held back by their user's limits
+ * (with the reason to show). `slots` is how many more jobs the scheduler side
+ * takes this cycle (Infinity for Slurm, which queues itself). Tasks not named
+ * wait for a slot. Usage is updated as tasks are dispatched, so one cycle
+ * never hands a user more than the limits allow.
  */
 export function decideNext(
   waiting: readonly WaitingTask[],
@@ -63,6 +67,8 @@ export function decideNext(
         action: "reject",
         reason: `over budget: ${task.user} used ${used.toFixed(2)} of ${limits.gpuHoursPerPeriod} GPU-hours in the last ${formatPeriod(limits.periodHours)}`,
       });
+    } else if (limits.maxGpusPerUser !== undefined && task.gpus > limits.maxGpusPerUser) {
+      decisions.push({ taskId: task.taskId, action: "reject", reason: `the task asks for ${task.gpus} GPUs; each user may hold at most ${limits.maxGpusPerUser} at once` });
     } else {
       queue.push(task);
     }
@@ -81,6 +87,17 @@ export function decideNext(
     live.set(next.user, { ...u, runningJobs: u.runningJobs + 1, runningGpus: u.runningGpus + next.gpus });
     left--;
   }
+
+  // A user whose next task does not fit their limits: all their tasks wait, and say why.
+  const held = new Map<string, string>();
+  for (const head of headsOfLine(queue)) {
+    const reason = limitReached(head, usageOf(head.user), limits);
+    if (reason !== undefined) held.set(head.user, reason);
+  }
+  for (const task of queue) {
+    const reason = held.get(task.user);
+    if (reason !== undefined) decisions.push({ taskId: task.taskId, action: "hold", reason });
+  }
   return decisions;
 }
 
@@ -91,9 +108,16 @@ function headsOfLine(queue: readonly WaitingTask[]): WaitingTask[] {
 }
 
 function fits(task: WaitingTask, u: UserUsage, limits: FairShareLimits): boolean {
-  if (limits.maxRunningJobsPerUser !== undefined && u.runningJobs >= limits.maxRunningJobsPerUser) return false;
-  if (limits.maxGpusPerUser !== undefined && u.runningGpus + task.gpus > limits.maxGpusPerUser) return false;
-  return true;
+  return limitReached(task, u, limits) === undefined;
+}
+
+/** Which of the user's limits keeps `task` back, as its status says it: "waiting for your running jobs (limit 1 at once)". */
+function limitReached(task: WaitingTask, u: UserUsage, limits: FairShareLimits): string | undefined {
+  const jobs = limits.maxRunningJobsPerUser;
+  if (jobs !== undefined && u.runningJobs >= jobs) return `waiting for your running jobs (limit ${jobs} at once)`;
+  const gpus = limits.maxGpusPerUser;
+  if (gpus !== undefined && u.runningGpus + task.gpus > gpus) return `waiting for your running jobs (limit ${gpus} GPU${gpus === 1 ? "" : "s"} at once)`;
+  return undefined;
 }
 
 /** Less used lately goes first: GPU-hours, then CPU-hours, then fewer jobs running. */
@@ -101,6 +125,7 @@ function compareUsers(a: UserUsage, b: UserUsage): number {
   return a.gpuHours - b.gpuHours || a.cpuHours - b.cpuHours || a.runningJobs - b.runningJobs;
 }
 
-function formatPeriod(hours: number): string {
+/** 168 → "7 days", 24 → "1 day", 36 → "36 hours". */
+export function formatPeriod(hours: number): string {
   return hours % 24 === 0 ? `${hours / 24} day${hours === 24 ? "" : "s"}` : `${hours} hours`;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { AilabError } from "../core/errors.js";
-import { readRunnerConfig, RUNNER_ENV_VARS, type RunnerFlags } from "./runner-config.js";
+import { formatAccountingTable, formatLimits, readAccountingReport } from "./accounting-report.js";
+import { readDataDir, readRunnerConfig, RUNNER_ENV_VARS, type RunnerFlags } from "./runner-config.js";
 import { startRunner } from "./start-runner.js";
 
 const program = new Command("ailab-runner")
@@ -26,6 +27,10 @@ program
   .option("--cancel-grace-ms <ms>", "time between SIGTERM and SIGKILL when a job is cancelled (AILAB_CANCEL_GRACE_MS, default: 5000)")
   .option("--heartbeat-ms <ms>", "how often the runner reports its GPUs and accounting to the action (AILAB_HEARTBEAT_MS, default: 30000)")
   .option("--gpus <ids>", "GPUs jobs may use: auto, none, or indices/UUIDs such as 0,1 (AILAB_GPUS, default: auto)")
+  .option("--max-jobs-per-user <n>", "jobs one user may have building or running at once; more wait in the runner's queue (AILAB_MAX_JOBS_PER_USER, default: no limit)")
+  .option("--max-gpus-per-user <n>", "GPUs one user's jobs may hold at once (AILAB_MAX_GPUS_PER_USER, default: no limit)")
+  .option("--gpu-hours-per-user <h>", "GPU-hours one user may use over the budget period; a GPU task past it fails (AILAB_GPU_HOURS_PER_USER, default: no budget)")
+  .option("--budget-period-hours <h>", "how far back the budget and 'used least lately' look (AILAB_BUDGET_PERIOD_HOURS, default: 168)")
   .addHelpText("after", `\nEnvironment variables (a flag wins over its variable):\n${Object.entries(RUNNER_ENV_VARS).map(([k, v]) => `  ${k.padEnd(28)}${v}`).join("\n")}\n\nUV_* variables are passed to uv (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS).`)
   .action(async (flags: RunnerFlags) => {
     const runner = await startRunner(readRunnerConfig(flags));
@@ -34,6 +39,19 @@ program
       process.once("SIGINT", resolve);
     });
     await runner.stop();
+  });
+
+program
+  .command("accounting")
+  .description("print each user's tasks, GPU- and CPU-hours, outcomes and budget from the runner's database (works while the runner runs)")
+  .option("--json", "print {limits, users} as JSON")
+  .option("--data-dir <dir>", "the runner's data folder (AILAB_RUNNER_DIR, default: ~/.ailab/runner)")
+  .action((flags: { json?: boolean; dataDir?: string }) => {
+    const report = readAccountingReport(readDataDir(flags.dataDir, process.env), Date.now());
+    if (flags.json) return console.log(JSON.stringify(report, null, 2));
+    if (report.users.length === 0) console.error("no tasks yet");
+    else process.stdout.write(formatAccountingTable(report));
+    console.error(formatLimits(report.limits));
   });
 
 try {

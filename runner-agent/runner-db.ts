@@ -43,7 +43,26 @@ const MIGRATIONS = [
    CREATE INDEX outbox_unsent ON outbox (sent, created);`,
   // 2: the GPUs the local executor handed a task (JSON array of CUDA_VISIBLE_DEVICES ids).
   `ALTER TABLE tasks ADD COLUMN gpu_ids TEXT NOT NULL DEFAULT '[]';`,
+  // 3: accounting. A task's GPU- and CPU-hours are written once, when it is
+  // done (by the trigger, whichever step ends it), from what it asked for and
+  // how long it ran, so later edits of the row do not change history; tasks
+  // done before are filled in. `settings` keeps what the runner runs with
+  // (its fair-share limits) for commands that only read the database.
+  `ALTER TABLE tasks ADD COLUMN gpu_hours REAL;
+   ALTER TABLE tasks ADD COLUMN cpu_hours REAL;
+   CREATE TRIGGER tasks_record_hours AFTER UPDATE OF state ON tasks
+     WHEN NEW.state = 'done' AND NEW.gpu_hours IS NULL
+   BEGIN
+     UPDATE tasks SET gpu_hours = ${hours("gpus", "NEW.")}, cpu_hours = ${hours("cpus", "NEW.")} WHERE id = NEW.id;
+   END;
+   UPDATE tasks SET gpu_hours = ${hours("gpus", "")}, cpu_hours = ${hours("cpus", "")} WHERE state = 'done';
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
+
+/** SQL for a task's resource-hours: what it asked for × how long it ran (0 when it never ran). Part of migration 3: leave as it is. */
+function hours(resource: "gpus" | "cpus", row: string): string {
+  return `coalesce(json_extract(${row}submit_json, '$.task.resources.${resource}'), 0) * coalesce(max(0, ${row}ended_at - ${row}started_at), 0) / 3600000.0`;
+}
 
 const KEEP_SENT_MS = 24 * 3600 * 1000;
 const KEEP_APPLIED_MS = 30 * 24 * 3600 * 1000;
@@ -56,6 +75,20 @@ const KEEP_APPLIED_MS = 30 * 24 * 3600 * 1000;
 export function pruneHistory(db: Db, now: number): void {
   db.prepare("DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?").run(now - KEEP_SENT_MS);
   db.prepare("DELETE FROM applied_messages WHERE applied_at < ?").run(now - KEEP_APPLIED_MS);
+}
+
+/** The key under which the runner records its fair-share limits. */
+export const FAIR_SHARE_SETTING = "fair-share";
+
+/** Records a setting the running runner uses (JSON), for readers of the database. */
+export function writeSetting(db: Db, key: string, value: unknown): void {
+  db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, JSON.stringify(value));
+}
+
+/** A setting as the runner last wrote it; undefined when it never did. */
+export function readSetting(db: Db, key: string): unknown {
+  const row = db.prepare("SELECT value FROM settings WHERE key = ?").get(key) as { value: string } | undefined;
+  return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
 }
 
 /** Opens (creating or migrating) the runner's database at `path`. */

@@ -2,8 +2,8 @@ import { AilabError } from "../core/errors.js";
 import { drainInbox, inboxes } from "../core/protocol/mailbox.js";
 import { ToRunner } from "../core/protocol/messages.js";
 import { applyMessage, cancelledText } from "./apply-message.js";
-import { allocateGpus } from "./gpu-allocation.js";
-import { pruneHistory } from "./runner-db.js";
+import { admitTasks } from "./admit-tasks.js";
+import { FAIR_SHARE_SETTING, pruneHistory, writeSetting } from "./runner-db.js";
 import { sendHeartbeat } from "./send-heartbeat.js";
 import { cancelJob } from "./cancel-job.js";
 import { finishTask } from "./finish-task.js";
@@ -14,7 +14,7 @@ import { watchJobs } from "./watch-jobs.js";
 
 /**
  * The runner's cycle, run until `stop`: read the inbox (one LIST), act on
- * cancels, admit queued tasks (FIFO, at most `maxJobs` building or running),
+ * cancels, admit queued tasks (fair share; at most `maxJobs` at once locally),
  * poll every running job at once, collect the ended ones, send the outbox,
  * and now and then a heartbeat.
  * Builds, cancels and collections run in the background so that one slow
@@ -31,9 +31,13 @@ export class RunnerLoop {
   private wake = new AbortController();
   private delay: number;
   private lastHeartbeat = Number.NEGATIVE_INFINITY;
+  /** The "waiting for …" line last sent for each queued task. */
+  private readonly queueNotes = new Map<string, string>();
 
   constructor(private readonly ctx: RunnerContext) {
     this.delay = ctx.config.pollMinMs;
+    // What `ailab-runner accounting` shows as the limits: those this loop applies.
+    writeSetting(ctx.db, FAIR_SHARE_SETTING, ctx.config.fairShare);
   }
 
   /** Cycles until `stop()`; a failed cycle is a warning. */
@@ -107,40 +111,9 @@ export class RunnerLoop {
     }
   }
 
-  /**
-   * Queued tasks start in order while there is room (jobs, GPUs); one that
-   * must wait holds the line. A task this runner could never give enough
-   * GPUs ends with an error at once, wherever it stands in the line.
-   */
+  /** Queued tasks go on in fair-share order while there is room (see admitTasks). */
   private admit(): void {
-    const { ctx } = this;
-    const active = tasksIn(ctx.db, "building", "running");
-    const busy = new Set(active.flatMap((t) => t.gpuIds));
-    const gpusOf = (task: TaskRow) => (ctx.scheduler.kind === "local" ? task.submit.task.resources.gpus : 0);
-    let blocked = false;
-    for (const task of tasksIn(ctx.db, "queued")) {
-      const { gpuType } = task.submit.task.resources;
-      const never = allocateGpus(gpusOf(task), gpuType, ctx.gpus, new Set());
-      if ("error" in never) {
-        updateTask(ctx.db, task.id, { state: "collecting", outcome: "error", outcomeDescription: never.error, endedAt: ctx.clock.now() });
-        continue;
-      }
-      if (blocked || active.length >= ctx.config.scheduler.maxJobs) {
-        blocked = true;
-        continue;
-      }
-      const decision = allocateGpus(gpusOf(task), gpuType, ctx.gpus, busy);
-      if (!("give" in decision)) {
-        blocked = true;
-        continue;
-      }
-      ctx.db.transaction(() => {
-        updateTask(ctx.db, task.id, { state: "building", gpuIds: decision.give });
-        ctx.outbox.event(task.id, "building", "building environment");
-      })();
-      active.push(task);
-      for (const id of decision.give) busy.add(id);
-    }
+    admitTasks(this.ctx, this.queueNotes);
   }
 
   /** Runs `step` for `task` unless a step of the task is in flight already; wakes the loop when it ends. */

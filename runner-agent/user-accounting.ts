@@ -1,8 +1,8 @@
 import type { Db } from "../core/db/open-database.js";
 import type { UserAccounting } from "../core/protocol/messages.js";
+import type { FairShareLimits, UserUsage } from "./fair-share.js";
 
-/** How far back "lately" reaches for the GPU hours in a heartbeat. */
-export const ACCOUNTING_PERIOD_HOURS = 7 * 24;
+const HOUR_MS = 3_600_000;
 
 interface Row {
   user: string;
@@ -10,38 +10,88 @@ interface Row {
   outcome: string | null;
   started_at: number | null;
   ended_at: number | null;
-  submit_json: string;
+  gpus: number;
+  cpus: number;
+  /** Written when the task is done (migration 3); null before. */
+  gpu_hours: number | null;
+  cpu_hours: number | null;
 }
 
 /**
  * Each user's use of this runner, from its own task table: tasks, how they
- * ended, GPU and CPU hours (a running job's hours so far included), GPU hours
- * over the last ACCOUNTING_PERIOD_HOURS, running jobs. This runner sets no
- * budgets or per-user limits, so those are null.
+ * ended (cancelled counts as neither), GPU- and CPU-hours (a job's hours so
+ * far while it runs; the hours recorded when it ended afterwards), the
+ * GPU-hours inside the budget's period, the jobs building or running, and
+ * the runner's limits. Users in name order.
  */
-export function userAccounting(db: Db, now: number): UserAccounting[] {
-  const rows = db.prepare("SELECT user, state, outcome, started_at, ended_at, submit_json FROM tasks").all() as Row[];
-  const since = now - ACCOUNTING_PERIOD_HOURS * 3_600_000;
+export function userAccounting(db: Db, now: number, limits: FairShareLimits): UserAccounting[] {
+  const since = now - limits.periodHours * HOUR_MS;
   const users = new Map<string, UserAccounting>();
-  for (const row of rows) {
-    const a = users.get(row.user) ?? blank(row.user);
+  for (const row of taskRows(db)) {
+    const a = users.get(row.user) ?? blank(row.user, limits);
     users.set(row.user, a);
     a.tasks++;
     if (row.state === "done" && row.outcome === "success") a.succeeded++;
     if (row.state === "done" && (row.outcome === "failure" || row.outcome === "error")) a.failed++;
-    if (row.state === "running") a.runningJobs++;
-    if (row.started_at === null) continue;
-    const end = row.ended_at ?? now;
-    const { resources } = (JSON.parse(row.submit_json) as { task: { resources: { gpus: number; cpus: number } } }).task;
-    const hours = Math.max(0, end - row.started_at) / 3_600_000;
-    a.gpuHours += resources.gpus * hours;
-    a.cpuHours += resources.cpus * hours;
-    a.gpuHoursInPeriod += (resources.gpus * Math.max(0, end - Math.max(row.started_at, since))) / 3_600_000;
+    if (isActive(row)) a.runningJobs++;
+    const used = hoursOf(row, now, since);
+    a.gpuHours += used.gpuHours;
+    a.cpuHours += used.cpuHours;
+    a.gpuHoursInPeriod += used.gpuHoursInPeriod;
   }
   return [...users.values()].sort((x, y) => (x.user < y.user ? -1 : 1));
 }
 
-function blank(user: string): UserAccounting {
+/**
+ * What fair share weighs, per user: jobs and GPUs building or running now,
+ * and GPU- and CPU-hours over the last `periodHours` (running jobs' hours so
+ * far included).
+ */
+export function userUsage(db: Db, now: number, periodHours: number): Map<string, UserUsage> {
+  const since = now - periodHours * HOUR_MS;
+  const usage = new Map<string, UserUsage>();
+  for (const row of taskRows(db)) {
+    const u = usage.get(row.user) ?? { runningJobs: 0, runningGpus: 0, gpuHours: 0, cpuHours: 0 };
+    usage.set(row.user, u);
+    if (isActive(row)) {
+      u.runningJobs++;
+      u.runningGpus += row.gpus;
+    }
+    const used = hoursOf(row, now, since);
+    u.gpuHours += used.gpuHoursInPeriod;
+    u.cpuHours += used.cpuHoursInPeriod;
+  }
+  return usage;
+}
+
+function taskRows(db: Db): Row[] {
+  return db
+    .prepare(
+      `SELECT user, state, outcome, started_at, ended_at, gpu_hours, cpu_hours,
+              coalesce(json_extract(submit_json, '$.task.resources.gpus'), 0) AS gpus,
+              coalesce(json_extract(submit_json, '$.task.resources.cpus'), 0) AS cpus
+       FROM tasks`,
+    )
+    .all() as Row[];
+}
+
+/** A job that holds its place with the scheduler: being built or running. */
+function isActive(row: Row): boolean {
+  return row.state === "building" || row.state === "running";
+}
+
+/** A task's hours in all and since `since`; the share inside the period is the share of its run time inside it. */
+function hoursOf(row: Row, now: number, since: number) {
+  if (row.started_at === null) return { gpuHours: 0, cpuHours: 0, gpuHoursInPeriod: 0, cpuHoursInPeriod: 0 };
+  const end = row.ended_at ?? now;
+  const ranMs = Math.max(0, end - row.started_at);
+  const gpuHours = row.gpu_hours ?? (row.gpus * ranMs) / HOUR_MS;
+  const cpuHours = row.cpu_hours ?? (row.cpus * ranMs) / HOUR_MS;
+  const inPeriod = ranMs === 0 ? 0 : Math.max(0, end - Math.max(row.started_at, since)) / ranMs;
+  return { gpuHours, cpuHours, gpuHoursInPeriod: gpuHours * inPeriod, cpuHoursInPeriod: cpuHours * inPeriod };
+}
+
+function blank(user: string, limits: FairShareLimits): UserAccounting {
   return {
     user,
     tasks: 0,
@@ -50,10 +100,10 @@ function blank(user: string): UserAccounting {
     gpuHours: 0,
     cpuHours: 0,
     gpuHoursInPeriod: 0,
-    gpuHoursBudget: null,
-    periodHours: ACCOUNTING_PERIOD_HOURS,
+    gpuHoursBudget: limits.gpuHoursPerPeriod ?? null,
+    periodHours: limits.periodHours,
     runningJobs: 0,
-    maxRunningJobs: null,
-    maxGpus: null,
+    maxRunningJobs: limits.maxRunningJobsPerUser ?? null,
+    maxGpus: limits.maxGpusPerUser ?? null,
   };
 }

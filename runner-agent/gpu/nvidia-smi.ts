@@ -55,3 +55,17 @@ export function gpuMatchesType(gpu: Pick<GpuInfo, "name">, gpuType: string): boo
   const want = gpuType.toLowerCase();
   return gpu.name.toLowerCase().split(/[\s_-]+/).includes(want);
 }
+
+/**
+ * The short type a task would write as `gpu_type` for a GPU of this name:
+ * its first word with a digit that is not a memory size, lower-cased
+ * ("NVIDIA H100 80GB HBM3" → "h100", "Tesla V100-SXM2-16GB" → "v100",
+ * "NVIDIA GeForce RTX 4090" → "4090"). It always satisfies `gpuMatchesType`
+ * for that name. Undefined for a name with no such word.
+ */
+export function gpuTypeToken(name: string): string | undefined {
+  return name
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .find((word) => /\d/.test(word) && !/^\d+(gb|mb|g)$/.test(word));
+}
