@@ -66,3 +66,10 @@ test("listen addresses", () => {
   assert.deepEqual(parseListen(":0"), { host: "127.0.0.1", port: 0 });
   assert.deepEqual(parseListen("[::1]:8080"), { host: "::1", port: 8080 });
 });
+
+test("a runner counts as stale after 10 minutes unless configured otherwise", () => {
+  const base = { relayDir: "/r", dataDir: "/d", secret: SECRET };
+  assert.equal(readActionConfig(base, {}).runnerStaleMs, 600_000);
+  assert.equal(readActionConfig(base, { AILAB_RUNNER_STALE_MS: "30000" }).runnerStaleMs, 30_000);
+  assert.throws(() => readActionConfig({ ...base, runnerStaleMs: "10m" }, {}), { code: "ConfigError" });
+});
