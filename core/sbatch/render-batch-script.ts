@@ -6,6 +6,7 @@ import { packageRoot } from "../package-root.js";
 import { normaliseProjectPath } from "../task/project-path.js";
 import { expandPlaceholders, SWEEP_VALUE_PATTERN, sweepRuns } from "../task/sweep.js";
 import type { Task } from "../task/task.js";
+import { arrayLogPattern, arrayRunPaths } from "./array-runs.js";
 import { sbatchValue, shellName, shellQuote } from "./shell-quote.js";
 
 /** Everything the batch script needs: the task plus where things are on the runner. */
@@ -23,9 +24,19 @@ export interface BatchPlan {
   };
   /**
    * Which run of the task's sweep this script is (an index into
-   * `sweepRuns(task.sweep)`); required when the task has a sweep.
+   * `sweepRuns(task.sweep)`); required when the task has a sweep and the
+   * script is not an `array`.
    */
   sweepIndex?: number;
+  /**
+   * The whole sweep as one job array (`#SBATCH --array=0-<count-1>`): the
+   * script picks its run from SLURM_ARRAY_TASK_ID (or AILAB_RUN_INDEX, which
+   * the local executor sets), and each run has its own project copy, log and
+   * exit code under `runsDir/<index>/` (see `arrayRunPaths`). `paths.projectDir`,
+   * `logFile` and `exitCodeFile` are then not used. `count` must be the
+   * number of the sweep's runs.
+   */
+  array?: { runsDir: string; count: number };
 }
 
 /** The path of the template shipped with ailab. */
@@ -47,7 +58,12 @@ export function renderBatchScript(plan: BatchPlan, template?: string): string {
   hbs.registerHelper("sbatch", (value: unknown) => sbatchValue(scalar(value, "sbatch")));
   hbs.registerHelper("name", (value: unknown) => shellName(String(scalar(value, "name"))));
   const render = hbs.compile(template ?? readFileSync(defaultTemplatePath(), "utf8"), { strict: true, noEscape: true });
-  return render(batchView(plan));
+  const script = render(batchView(plan));
+  // A template written before job arrays would run the first run in every element.
+  if (plan.array && !/^#SBATCH --array=/m.test(script)) {
+    throw new AilabError("BadBatchPlan", "the batch-script template has no #SBATCH --array line, so it cannot run a sweep; see templates/sbatch.hbs");
+  }
+  return script;
 }
 
 /** The values the template sees, each computed here so the template stays a layout. */
@@ -55,19 +71,30 @@ function batchView(plan: BatchPlan) {
   const { task, paths } = plan;
   const { resources } = task;
   const runs = sweepRuns(task.sweep);
+  const { array } = plan;
   const sweepIndex = plan.sweepIndex ?? 0;
   const run = runs[sweepIndex];
-  if (!Number.isSafeInteger(sweepIndex) || run === undefined || (task.sweep && plan.sweepIndex === undefined)) {
+  if (array && (array.count !== runs.length || plan.sweepIndex !== undefined)) {
+    throw new AilabError("BadBatchPlan", `an array must cover all ${runs.length} runs of the sweep, without a sweepIndex`, { count: array.count });
+  }
+  if (!Number.isSafeInteger(sweepIndex) || run === undefined || (task.sweep && !array && plan.sweepIndex === undefined)) {
     throw new AilabError("BadBatchPlan", `sweepIndex must pick one of the task's ${runs.length} runs (0…${runs.length - 1})`, {
       sweepIndex: plan.sweepIndex,
     });
   }
   // Sweep values go into the commands as written; the task file allows only inert characters, and so does this.
-  const unsafe = Object.values(run).find((v) => typeof v === "string" && !SWEEP_VALUE_PATTERN.test(v));
+  const unsafe = runs.flatMap((r) => Object.values(r)).find((v) => typeof v === "string" && !SWEEP_VALUE_PATTERN.test(v));
   if (unsafe !== undefined) throw new AilabError("BadBatchPlan", `sweep value ${JSON.stringify(unsafe)} holds characters the shell would read`);
   const workdir = normaliseProjectPath(task.run.workdir);
   if (!workdir.ok) throw new AilabError("BadBatchPlan", `workdir ${JSON.stringify(task.run.workdir)}: expected ${workdir.expected}`);
-  const values = { ...run, task_id: plan.taskId, task_name: task.name, sweep_index: sweepIndex };
+  const inProject = (projectDir: string) => (workdir.path === "." ? projectDir : posix.join(projectDir, workdir.path));
+  const commandsOf = (index: number) =>
+    task.run.commands.map((c) => expandPlaceholders(c, { ...runs[index], task_id: plan.taskId, task_name: task.name, sweep_index: index }));
+  const arrayRuns = (array ? runs : []).map((_, index) => {
+    const at = arrayRunPaths(array!.runsDir, index);
+    return { index, exitCodeFile: at.exitCodeFile, projectDir: at.projectDir, workDir: inProject(at.projectDir), commands: commandsOf(index) };
+  });
+  const first = arrayRuns[0];
   return {
     plan,
     scheduler: plan.scheduler,
@@ -76,11 +103,11 @@ function batchView(plan: BatchPlan) {
     taskId: plan.taskId,
     taskName: task.name,
     sweepIndex,
-    logFile: paths.logFile,
-    exitCodeFile: paths.exitCodeFile,
-    projectDir: paths.projectDir,
+    logFile: array ? arrayLogPattern(array.runsDir) : paths.logFile,
+    exitCodeFile: first?.exitCodeFile ?? paths.exitCodeFile,
+    projectDir: first?.projectDir ?? paths.projectDir,
     envDir: paths.envDir,
-    workDir: workdir.path === "." ? paths.projectDir : posix.join(paths.projectDir, workdir.path),
+    workDir: first?.workDir ?? inProject(paths.projectDir),
     cpus: resources.cpus,
     memory: resources.memory,
     timeLimit: resources.timeLimit,
@@ -89,7 +116,11 @@ function batchView(plan: BatchPlan) {
     env: Object.keys(task.environment.env)
       .sort()
       .map((name) => ({ name, value: task.environment.env[name]! })),
-    commands: task.run.commands.map((c) => expandPlaceholders(c, values)),
+    commands: first?.commands ?? commandsOf(sweepIndex),
+    /** `0-<n-1>` for a job array, else null. */
+    array: array ? `0-${array.count - 1}` : null,
+    /** Each run of a job array: index, exitCodeFile, projectDir, workDir, commands; empty without one. */
+    runs: arrayRuns,
   };
 }
 

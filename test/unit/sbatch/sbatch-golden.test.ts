@@ -1,5 +1,6 @@
-// Golden file: the batch script rendered for a reference task must equal
-// test/golden/sbatch-reference.sh byte for byte. After an intended change to
+// Golden files: the batch scripts rendered for a reference task (one run)
+// and for a reference sweep (one job array) must equal
+// test/golden/sbatch-reference.sh and test/golden/sbatch-array-reference.sh byte for byte. After an intended change to
 // templates/sbatch.hbs or the renderer, regenerate it and review the diff:
 //   npm run build && UPDATE_GOLDEN=1 node --test dist/test/unit/sbatch/sbatch-golden.test.js
 import { test } from "node:test";
@@ -50,6 +51,45 @@ test("the rendered reference script matches test/golden/sbatch-reference.sh", ()
     },
   });
   const golden = join(packageRoot(), "test", "golden", "sbatch-reference.sh");
+  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, script);
+  assert.equal(script, readFileSync(golden, "utf8"));
+});
+
+const SWEEP_TASK = `
+[task]
+name = "lr_sweep"
+
+[resources]
+gpus = 1
+gpu_type = "a100"
+cpus = 2
+memory = "8G"
+time_limit = "0:30:00"
+
+[run]
+commands = ["python train.py --lr {lr} --seed {seed} --run {sweep_index}", "echo 'done: {lr}'"]
+
+[sweep]
+lr = [0.1, 0.01]
+seed = "1..3"
+`;
+
+test("the rendered reference sweep (one job array) matches test/golden/sbatch-array-reference.sh", () => {
+  const task = parseTaskFile(SWEEP_TASK, { file: "task.toml", branch: "ailab/lr_sweep" });
+  const script = renderBatchScript({
+    taskId: "mfz3k2a1b0-8a3c",
+    user: "bob",
+    task,
+    scheduler: "slurm",
+    array: { runsDir: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/runs", count: 6 },
+    paths: {
+      projectDir: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/project",
+      envDir: "/srv/ailab/envs/3f9a",
+      logFile: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/job.log",
+      exitCodeFile: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/exit-code",
+    },
+  });
+  const golden = join(packageRoot(), "test", "golden", "sbatch-array-reference.sh");
   if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, script);
   assert.equal(script, readFileSync(golden, "utf8"));
 });
