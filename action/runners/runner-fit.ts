@@ -28,7 +28,7 @@ function criteriaOf(resources: Resources): Criterion[] {
   const out: Criterion[] = [];
   const { gpuType, partition, gpus } = resources;
   if (gpuType !== undefined) {
-    out.push({ asked: `gpu_type ${JSON.stringify(gpuType)}`, fits: (r) => offersGpuType(r.gpuTypes, gpuType), offered: (r) => listOf(r.gpuTypes) });
+    out.push({ asked: `gpu_type ${JSON.stringify(gpuType)}`, fits: (r) => offersGpuType(r.gpuTypes, gpuType), offered: (r) => listOf(shortTypes(r.gpuTypes)) });
   }
   if (partition !== undefined) {
     // Local runners advertise no partitions, so a task naming one never goes there.
@@ -66,6 +66,12 @@ export function describeNoFit(task: Pick<Task, "cluster" | "resources">, pool: r
     met.push(criterion.asked);
   }
   return "error: no runner can run this task";
+}
+
+/** A GPU box advertises full names and short types ("NVIDIA H100 80GB HBM3", "h100"); a status line shows the short ones. */
+function shortTypes(types: readonly string[]): readonly string[] {
+  const short = types.filter((t) => !/\s/.test(t));
+  return short.length > 0 ? short : types;
 }
 
 function listOf(values: readonly string[]): string {

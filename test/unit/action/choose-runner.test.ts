@@ -31,6 +31,11 @@ test("a type nobody offers is an error listing what each runner offers", () => {
     ok: false,
     description: 'error: no runner offers gpu_type "v100": runners offer a100 (cluster-a), NVIDIA H100 80GB HBM3 (gpu-box)',
   });
+  const named = { ...gpuBox, gpuTypes: ["NVIDIA H100 80GB HBM3", "h100"] };
+  assert.deepEqual(chooseRunner(ask({ gpuType: "v100" }), [clusterA, named], options), {
+    ok: false,
+    description: 'error: no runner offers gpu_type "v100": runners offer a100 (cluster-a), h100 (gpu-box)',
+  });
   const cpuOnly = runner("cpu-box");
   assert.deepEqual(chooseRunner(ask({ gpuType: "h100" }), [clusterA, cpuOnly], options), {
     ok: false,
