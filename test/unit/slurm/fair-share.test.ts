@@ -37,3 +37,28 @@ test("a task over its user's GPU-hour budget is rejected with a reason; CPU-only
 test("no slots, no dispatch", () => {
   assert.deepEqual(decideNext([task("a1", "alice", 1)], new Map(), { periodHours: 1 }, 0), []);
 });
+
+test("a user at a limit has every waiting task held, with the reason their status shows", () => {
+  const waiting = [task("a2", "alice", 2), task("a3", "alice", 3), task("b1", "bob", 4, 2)];
+  const usage = new Map([["alice", use({ runningJobs: 1, runningGpus: 1 })], ["bob", use({ runningJobs: 1, runningGpus: 1 })]]);
+  assert.deepEqual(decideNext(waiting, usage, { maxRunningJobsPerUser: 1, periodHours: 168 }, Infinity), [
+    { taskId: "a2", action: "hold", reason: "waiting for your running jobs (limit 1 at once)" },
+    { taskId: "a3", action: "hold", reason: "waiting for your running jobs (limit 1 at once)" },
+    { taskId: "b1", action: "hold", reason: "waiting for your running jobs (limit 1 at once)" },
+  ]);
+  assert.deepEqual(decideNext(waiting, usage, { maxGpusPerUser: 2, periodHours: 168 }, Infinity), [
+    { taskId: "a2", action: "dispatch" },
+    { taskId: "a3", action: "hold", reason: "waiting for your running jobs (limit 2 GPUs at once)" },
+    { taskId: "b1", action: "hold", reason: "waiting for your running jobs (limit 2 GPUs at once)" },
+  ]);
+});
+
+test("a task waiting only for a free slot is not held by a limit", () => {
+  assert.deepEqual(decideNext([task("a1", "alice", 1)], new Map(), { maxRunningJobsPerUser: 1, periodHours: 168 }, 0), []);
+});
+
+test("a task asking for more GPUs than any user may hold at once fails instead of waiting forever", () => {
+  assert.deepEqual(decideNext([task("a1", "alice", 1, 4)], new Map(), { maxGpusPerUser: 2, periodHours: 168 }, Infinity), [
+    { taskId: "a1", action: "reject", reason: "the task asks for 4 GPUs; each user may hold at most 2 at once" },
+  ]);
+});

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { packageRoot } from "../../../core/package-root.js";
-import { gpuMatchesType, parseNvidiaSmi } from "../../../runner-agent/gpu/nvidia-smi.js";
+import { gpuMatchesType, gpuTypeToken, parseNvidiaSmi } from "../../../runner-agent/gpu/nvidia-smi.js";
 
 const fixture = (name: string) => readFileSync(join(packageRoot(), "test/fixtures/nvidia-smi", name), "utf8");
 
@@ -29,4 +29,20 @@ test("gpu_type matches a whole word of the name, any case", () => {
   assert.equal(gpuMatchesType(h100, "H100"), true);
   assert.equal(gpuMatchesType(h100, "a100"), false);
   assert.equal(gpuMatchesType({ name: "NVIDIA RTX A1000" }, "a100"), false);
+});
+
+test("a GPU's short type is the word of its name a task would write as gpu_type", () => {
+  const cases: [string, string | undefined][] = [
+    ["NVIDIA H100 80GB HBM3", "h100"],
+    ["NVIDIA A100-SXM4-80GB", "a100"],
+    ["Tesla V100-SXM2-16GB", "v100"],
+    ["NVIDIA GeForce RTX 4090", "4090"],
+    ["NVIDIA RTX A6000", "a6000"],
+    ["NVIDIA L4", "l4"],
+    ["Some GPU", undefined],
+  ];
+  for (const [name, token] of cases) {
+    assert.equal(gpuTypeToken(name), token, name);
+    if (token) assert.ok(gpuMatchesType({ name }, token), `${token} matches ${name}`);
+  }
 });
