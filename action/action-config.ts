@@ -1,13 +1,14 @@
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { ConfigError, errnoCode } from "../core/errors.js";
+import { MIN_SECRET_LENGTH, readRelayConfig, readRelaySecret } from "../core/config/read-relay-settings.js";
+import { ConfigError } from "../core/errors.js";
+import type { RelayConfig } from "../core/relay/open-relay-store.js";
 
 /** The action's configuration, parsed once at start. */
 export interface ActionConfig {
   /** Holds action.db, the bare repositories (repos/<owner>/<name>.git), mirrors. */
   dataDir: string;
-  relay: { kind: "dir"; path: string };
+  relay: RelayConfig;
   /** The relay secret shared with the runners (HMAC key). */
   secret: string;
   /** Where the HTTP server listens; port 0 picks a free one. */
@@ -29,6 +30,9 @@ export interface ActionConfig {
 /** What the command line gave; every member may also come from the environment. */
 export interface ActionOptions {
   dataDir?: string;
+  /** A folder or s3://BUCKET/PREFIX (AILAB_RELAY). */
+  relay?: string;
+  /** A relay folder (AILAB_RELAY_DIR); `relay` wins when both are given. */
   relayDir?: string;
   secret?: string;
   secretFile?: string;
@@ -41,19 +45,18 @@ export interface ActionOptions {
 }
 
 const RUNNER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
-const MIN_SECRET_LENGTH = 16;
 
 /**
  * Builds the action's configuration from command-line options, falling back
- * to environment variables (AILAB_ACTION_DIR, AILAB_RELAY_DIR, AILAB_SECRET,
+ * to environment variables (AILAB_ACTION_DIR, AILAB_RELAY or AILAB_RELAY_DIR
+ * with AILAB_S3_* and AWS_* for an S3 relay, AILAB_SECRET,
  * AILAB_SECRET_FILE, AILAB_LISTEN, AILAB_PUBLIC_URL, AILAB_RUNNER_NAME,
  * AILAB_RUNNER_STALE_MS, AILAB_POLL_MIN_MS, AILAB_POLL_MAX_MS). A bad value throws ConfigError
  * quoting the value (never a secret) and the form that was expected.
  */
 export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv = process.env): ActionConfig {
   const dataDir = readDataDir(options, env);
-  const relayDir = options.relayDir ?? env.AILAB_RELAY_DIR;
-  if (!relayDir) throw new ConfigError("the relay folder is not set: pass --relay-dir DIR or set AILAB_RELAY_DIR", { setting: "relayDir" });
+  const relay = readRelayConfig(options.relay ?? options.relayDir, env);
   const { host, port } = parseListen(options.listen ?? env.AILAB_LISTEN ?? "127.0.0.1:8080");
   const publicUrl = options.publicUrl ?? env.AILAB_PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(publicUrl)) {
@@ -73,7 +76,7 @@ export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv 
   }
   return {
     dataDir,
-    relay: { kind: "dir", path: resolve(relayDir) },
+    relay,
     secret: readSecret(options, env),
     host,
     port,
@@ -121,27 +124,13 @@ function parseMs(setting: string, value: string | number): number {
   return n;
 }
 
+/** An inline secret (what `ailab up` passes) or the shared reader's AILAB_SECRET / file. */
 function readSecret(options: ActionOptions, env: NodeJS.ProcessEnv): string {
-  const inline = options.secret ?? env.AILAB_SECRET;
-  const file = options.secretFile ?? env.AILAB_SECRET_FILE;
-  let secret: string;
-  if (inline !== undefined) secret = inline;
-  else if (file !== undefined) secret = readSecretFile(file);
-  else throw new ConfigError("the relay secret is not set: set AILAB_SECRET or pass --secret-file FILE", { setting: "secret" });
-  secret = secret.trim();
+  if (options.secret === undefined) return readRelaySecret(options.secretFile, env);
   // The value itself is never quoted back: it is a secret.
+  const secret = options.secret.trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(`the relay secret is ${secret.length} characters long; expected at least ${MIN_SECRET_LENGTH}`, { setting: "secret" });
+    throw new ConfigError(`the relay secret is ${secret.length} characters long: expected at least ${MIN_SECRET_LENGTH}`, { setting: "AILAB_SECRET" });
   }
   return secret;
-}
-
-function readSecretFile(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new ConfigError(`secret file ${JSON.stringify(file)} cannot be read (${errnoCode(e) ?? "error"}); expected a readable file holding the relay secret`, {
-      setting: "secretFile",
-    });
-  }
 }

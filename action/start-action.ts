@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { createLogger, type Logger } from "../core/logger.js";
-import { DirRelayStore } from "../core/relay/dir-store.js";
+import { openRelayStore } from "../core/relay/open-relay-store.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
 import type { ActionConfig } from "./action-config.js";
 import type { ActionContext } from "./action-context.js";
@@ -45,7 +45,7 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   const ctx: ActionContext = {
     config,
     db,
-    store: deps.store ?? new DirRelayStore(config.relay.path),
+    store: deps.store ?? openRelayStore(config.relay),
     git,
     repos,
     forge: createBuiltinForge({ db, git, repos, locks, now }),
@@ -77,7 +77,7 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   }
   const loop = startRelayLoop(ctx);
   wake = () => loop.wake();
-  log.info("ailab-action listening", { url, relay: config.relay.path, runner: config.runnerName });
+  log.info("ailab-action listening", { url, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, runner: config.runnerName });
 
   return {
     url,

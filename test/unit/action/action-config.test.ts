@@ -41,10 +41,10 @@ test("bad values are ConfigErrors quoting the value and the expected form, never
     [{ ...base, publicUrl: "ftp://x" }, /"ftp:\/\/x" is not an http\(s\) URL/],
     [{ ...base, pollMinMs: "fast" }, /poll-min-ms "fast" is not a whole number/],
     [{ ...base, pollMinMs: 500, pollMaxMs: 100 }, /below poll-min-ms/],
-    [{ dataDir: "/d", secret: SECRET }, /relay folder is not set/],
-    [{ relayDir: "/r", dataDir: "/d" }, /relay secret is not set/],
-    [{ ...base, secretFile: undefined, secret: "short-secret" }, /12 characters long; expected at least 16/],
-    [{ relayDir: "/r", dataDir: "/d", secretFile: "/no/such/file" }, /"\/no\/such\/file" cannot be read/],
+    [{ dataDir: "/d", secret: SECRET }, /no relay: pass --relay/],
+    [{ relayDir: "/r", dataDir: "/d" }, /no relay secret/],
+    [{ ...base, secretFile: undefined, secret: "short-secret" }, /12 characters long: expected at least 16/],
+    [{ relayDir: "/r", dataDir: "/d", secretFile: "/no/such/file" }, /cannot read the secret file "\/no\/such\/file"/],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => readActionConfig(options, {}), (e: unknown) => {
