@@ -1,15 +1,17 @@
 import { rm } from "node:fs/promises";
-import { jobPaths } from "./job-paths.js";
+import { jobPaths, runPaths } from "./job-paths.js";
 import { shipLog } from "./job-log.js";
 import { collectResults } from "./collect-results.js";
 import { buildRunCard } from "./run-card.js";
 import type { RunnerContext } from "./runner-context.js";
+import { isSubmitting } from "./scheduler.js";
+import { readSweepRuns } from "./sweep-runs.js";
 import { taskOutcome } from "./task-outcome.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
 /**
  * The `collecting` step: ships the rest of the log, archives and uploads the
- * results, logs and run.json, then, in one transaction, marks the task done
+ * results, logs and run.json (a sweep's under each run's index), then, in one transaction, marks the task done
  * and writes its completion to the outbox. Running it again after a crash
  * uploads the same keys again; the completion is written once, because it
  * is written with the move to `done`. Afterwards the job's copy of the
@@ -20,8 +22,13 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
   const log = ctx.log.child({ task: task.id });
   const logOffset = await shipLog(ctx.relay, task.id, paths.logFile, task.logOffset, Number.POSITIVE_INFINITY);
   if (logOffset !== task.logOffset) updateTask(ctx.db, task.id, { logOffset });
-  const outcome = taskOutcome(task);
-  const runCard = buildRunCard(task, outcome, ctx.scheduler.kind, ctx.config.node);
+  if (isSubmitting(task.handle)) {
+    // Ended (cancelled, or sbatch refused it) while a job was being submitted: no job of it may be left behind.
+    await ctx.scheduler.cancel(task.handle);
+  }
+  const runs = await readSweepRuns(task.submit.task, paths);
+  const outcome = taskOutcome(task, runs);
+  const runCard = buildRunCard(task, outcome, ctx.scheduler.kind, nodeOf(ctx, task), runs);
   const artifacts = await collectResults(ctx.relay, task.submit, paths, runCard, log);
   const durationSeconds = task.startedAt !== null && task.endedAt !== null ? Math.max(0, task.endedAt - task.startedAt) / 1000 : 0;
   ctx.db.transaction(() => {
@@ -40,7 +47,14 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
     });
   })();
   log.info("task finished", { state: outcome.state, description: outcome.description });
-  // What went up to the relay need not stay: the project copy and the archives go, the logs and script stay.
+  // What went up to the relay need not stay: the project copies and the archives go, the logs and script stay.
   await rm(paths.projectDir, { recursive: true, force: true });
+  for (let index = 0; index < runs.length; index++) await rm(runPaths(paths, index).projectDir, { recursive: true, force: true });
   await rm(paths.outDir, { recursive: true, force: true });
+}
+
+/** Where the job ran: the node Slurm reported (none if it never ran), or this machine for the local executor. */
+function nodeOf(ctx: RunnerContext, task: TaskRow): string | null {
+  if (ctx.scheduler.kind === "local") return ctx.config.node;
+  return typeof task.handle?.node === "string" ? task.handle.node : null;
 }

@@ -1,14 +1,18 @@
 import { join } from "node:path";
 import { TASK_ID_PATTERN } from "../core/ids.js";
+import { arrayRunPaths, type ArrayRunPaths } from "../core/sbatch/array-runs.js";
 
 /** Where one task's files live on the runner: `<dataDir>/jobs/<task id>/`. */
 export interface JobPaths {
   jobDir: string;
-  /** The snapshot, laid out by the upload mapping; the job's commands run inside it. */
+  /** The snapshot, laid out by the upload mapping; the job's commands run inside it (one run; a sweep's runs have their own). */
   projectDir: string;
+  /** A sweep's runs, each in `runs/<index>/` with its own project copy, log and exit code (see `runPaths`). */
+  runsDir: string;
   scriptFile: string;
-  /** The job's stdout and stderr. */
+  /** The job's stdout and stderr (for a sweep on the local executor, the driver's: the runs log in their own folders). */
   logFile: string;
+  /** The job's exit code (a sweep on Slurm has none: each run records its own). */
   exitCodeFile: string;
   /** uv's output when the environment build failed. */
   buildLogFile: string;
@@ -23,10 +27,16 @@ export function jobPaths(dataDir: string, taskId: string): JobPaths {
   return {
     jobDir,
     projectDir: join(jobDir, "project"),
+    runsDir: join(jobDir, "runs"),
     scriptFile: join(jobDir, "job.sh"),
     logFile: join(jobDir, "job.log"),
     exitCodeFile: join(jobDir, "exit-code"),
     buildLogFile: join(jobDir, "build.log"),
     outDir: join(jobDir, "out"),
   };
+}
+
+/** Where run `index` of a task's sweep keeps its project, log and exit code. */
+export function runPaths(paths: JobPaths, index: number): ArrayRunPaths {
+  return arrayRunPaths(paths.runsDir, index);
 }

@@ -1,60 +1,84 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { AilabError } from "../core/errors.js";
 import type { BatchPlan } from "../core/sbatch/render-batch-script.js";
+import { sweepRuns } from "../core/task/sweep.js";
 import { writeJobScripts } from "./job-scripts.js";
-import { jobPaths } from "./job-paths.js";
-import { materializeProject } from "./materialize-project.js";
+import { jobPaths, type JobPaths } from "./job-paths.js";
+import { layOutProject } from "./lay-out-project.js";
 import type { RunnerContext } from "./runner-context.js";
+import { isSchedulerOutage, isSubmitting, submittingHandle, type JobHandle, type JobSpec } from "./scheduler.js";
+import { partitionFor } from "./slurm/slurm-partitions.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
 /**
  * The `building` step of a task: the environment (cached or built with uv),
- * the project laid out from the snapshot, the batch script rendered, then
- * the job handed to the scheduler and its handle recorded. All of it can be
- * run again after a crash. A failure that is the task's (uv, a missing
- * object, a bad manifest) ends it with `error`; anything else is thrown so
- * the loop can try again.
+ * the project laid out from the snapshot (a sweep: one copy per run), the
+ * batch script rendered, then the job handed to the scheduler and its handle
+ * recorded. All of it can be run again after a crash. With a scheduler that
+ * can find jobs again (Slurm), a "submitting" handle is recorded before the
+ * submit, and a task found holding one is looked up first: a job the last
+ * runner submitted is taken over, not laid out or submitted again. A failure
+ * that is the task's (uv, a missing object, a bad manifest, a partition not
+ * allowed, sbatch refusing the job) ends it with `error`; anything else is
+ * thrown so the loop can try again.
  */
 export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: AbortSignal): Promise<void> {
   const paths = jobPaths(ctx.config.dataDir, task.id);
   const log = ctx.log.child({ task: task.id });
   try {
     await mkdir(paths.jobDir, { recursive: true });
+    const spec = jobSpec(ctx, task, paths);
+    const earlier = isSubmitting(task.handle) ? await ctx.scheduler.find?.(spec) : undefined;
+    if (earlier) {
+      log.info("job found that the last runner submitted", { jobId: earlier.jobId });
+      return recordSubmitted(ctx, task, earlier);
+    }
+    const partition = ctx.partitions ? partitionFor(task.submit.task.resources, ctx.partitions) : task.submit.task.resources.partition;
     const env = await ctx.envs.ensure(task.submit.env, signal);
     log.info(env.built ? "environment built" : "environment reused", { env: env.key });
-    await materializeProject({ relay: ctx.relay, objects: ctx.objects, tree: task.submit.tree, upload: task.submit.task.files.upload, projectDir: paths.projectDir });
+    const runs = task.submit.task.sweep ? sweepRuns(task.submit.task.sweep).length : 0;
+    await layOutProject(ctx, task, paths, runs);
     const plan: BatchPlan = {
       taskId: task.id,
       user: task.submit.user,
-      task: task.submit.task,
+      task: { ...task.submit.task, resources: { ...task.submit.task.resources, partition } },
       scheduler: ctx.scheduler.kind,
       paths: { projectDir: paths.projectDir, envDir: env.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
+      ...(runs > 0 ? { array: { runsDir: paths.runsDir, count: runs } } : {}),
     };
     await writeJobScripts(plan, paths.scriptFile, ctx.template);
     if (!stillBuilding(ctx, task.id) || signal.aborted) return;
-    updateTask(ctx.db, task.id, { envDir: env.venvDir });
-    const handle = await ctx.scheduler.submit({
-      taskId: task.id,
-      scriptPath: paths.scriptFile,
-      logFile: paths.logFile,
-      exitCodeFile: paths.exitCodeFile,
-      cwd: paths.jobDir,
-      env: jobEnv(ctx, task),
-    });
-    const now = ctx.clock.now();
-    ctx.db.transaction(() => {
-      updateTask(ctx.db, task.id, { state: "running", handle, startedAt: now, logOffset: 0, progressAt: now, progressLine: null });
-      ctx.outbox.event(task.id, "running", "running 0:00:00");
-    })();
-    log.info("job started", { jobId: handle.jobId });
+    await rm(paths.exitCodeFile, { force: true });
+    updateTask(ctx.db, task.id, { envDir: env.venvDir, ...(ctx.scheduler.find ? { handle: submittingHandle(ctx.scheduler, spec) } : {}) });
+    recordSubmitted(ctx, task, await ctx.scheduler.submit(spec));
     // A cancel that came in while the job was being started is acted on by the loop's cancel step.
   } catch (e) {
-    if (!(e instanceof AilabError) || e.code === "BuildCancelled") throw e;
+    if (!(e instanceof AilabError) || e.code === "BuildCancelled" || isSchedulerOutage(e)) throw e;
     log.warn("task failed before it ran", { code: e.code, error: e });
     if (typeof e.data.output === "string") await writeFile(paths.buildLogFile, e.data.output);
     if (!stillBuilding(ctx, task.id)) return;
     updateTask(ctx.db, task.id, { state: "collecting", outcome: "error", outcomeDescription: e.message, endedAt: ctx.clock.now() });
   }
+}
+
+/**
+ * The job is with the scheduler: the task is `running` from the runner's
+ * side. The local executor has started it; a Slurm job may wait in Slurm's
+ * queue, so its start time and first event come from the watch (`queued ·
+ * Resources · 2nd in line`, then `running …`).
+ */
+function recordSubmitted(ctx: RunnerContext, task: TaskRow, handle: JobHandle): void {
+  const now = ctx.clock.now();
+  const startsNow = ctx.scheduler.kind === "local";
+  ctx.db.transaction(() => {
+    updateTask(ctx.db, task.id, { state: "running", handle, startedAt: startsNow ? now : null, logOffset: 0, progressAt: startsNow ? now : null, progressLine: null });
+    if (startsNow) ctx.outbox.event(task.id, "running", "running 0:00:00");
+  })();
+  ctx.log.info("job submitted", { task: task.id, jobId: handle.jobId });
+}
+
+function jobSpec(ctx: RunnerContext, task: TaskRow, paths: JobPaths): JobSpec {
+  return { taskId: task.id, scriptPath: paths.scriptFile, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile, cwd: paths.jobDir, env: jobEnv(ctx, task) };
 }
 
 /** The runner's environment, plus the task's GPUs where this runner hands GPUs out. */

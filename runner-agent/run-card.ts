@@ -1,12 +1,14 @@
 import type { FinalState, RunCard } from "../core/protocol/messages.js";
+import type { SweepRun } from "./sweep-runs.js";
 import type { TaskRow } from "./task-rows.js";
 
 /**
- * run.json: what ran (commit, environment), where (scheduler, job id, node),
- * when, how it ended, and the GPU hours it used (GPUs × hours run), which
- * the accounting adds up.
+ * run.json: what ran (commit, environment), where (scheduler, job id, node:
+ * for Slurm the one it reported), when, how it ended, the GPU hours it used
+ * (GPUs × hours run), which the accounting adds up, and for a sweep each
+ * run with its parameters and exit code.
  */
-export function buildRunCard(task: TaskRow, outcome: { state: FinalState; description: string }, scheduler: string, node: string): RunCard {
+export function buildRunCard(task: TaskRow, outcome: { state: FinalState; description: string }, scheduler: string, node: string | null, runs: readonly SweepRun[] = []): RunCard {
   const { submit } = task;
   const ran = task.startedAt !== null;
   const hours = ran && task.endedAt !== null ? Math.max(0, task.endedAt - task.startedAt!) / 3_600_000 : 0;
@@ -30,6 +32,7 @@ export function buildRunCard(task: TaskRow, outcome: { state: FinalState; descri
     state: outcome.state,
     description: outcome.description,
     gpuHours: gpus * hours,
+    ...(runs.length > 0 ? { runs: runs.map((r) => ({ index: r.index, parameters: r.parameters, exitCode: r.exitCode ?? null })) } : {}),
   };
 }
 

@@ -102,6 +102,16 @@ export const RunCard = z.strictObject({
   state: FinalState,
   description: z.string(),
   gpuHours: z.number().min(0),
+  /** A sweep's runs (job-array elements), each with its parameters and the exit code it recorded. */
+  runs: z
+    .array(
+      z.strictObject({
+        index: z.number().int().min(0),
+        parameters: z.record(z.string(), z.union([z.string(), z.number()])),
+        exitCode: z.number().int().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type RunCard = z.infer<typeof RunCard>;
 

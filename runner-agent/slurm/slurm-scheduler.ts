@@ -12,20 +12,16 @@ export interface SlurmJobHandle extends JobHandle {
   jobName: string;
 }
 
-/** What Slurm adds to a status: where the job waits or runs. */
-export interface SlurmJobStatus extends JobStatus {
-  node?: string | null;
-  startedAt?: string | null;
-  endedAt?: string | null;
-  timedOut?: boolean;
-  cancelled?: boolean;
-}
+/** A status from Slurm: JobStatus with node, start and end times (ISO 8601), time-out and cancel filled in. */
+export type SlurmJobStatus = JobStatus;
 
 export interface SlurmOptions {
   run: ProcessRunner;
   log: Logger;
   /** Environment for sbatch/squeue/scancel; what sbatch passes on to jobs, so no secrets. */
   env: Record<string, string>;
+  /** How long sbatch may take before it is stopped and the job looked up by name (default: 60 s). */
+  sbatchTimeoutMs?: number;
 }
 
 /**
@@ -44,25 +40,47 @@ export class SlurmScheduler implements Scheduler {
     return `ailab-${taskId}`;
   }
 
+  /**
+   * Submits the job unless Slurm knows one of its name already. An sbatch
+   * that fails or times out may still have submitted the job, so the name
+   * is looked up again before anything is decided: found, it is the job;
+   * not found, a refusal is the task's error (`SbatchFailed`, with sbatch's
+   * words) and a timeout or an unreachable Slurm is thrown to be tried again
+   * (`SbatchTimedOut`, `SqueueFailed`; see `isSchedulerOutage`).
+   */
   async submit(job: JobSpec): Promise<SlurmJobHandle> {
-    const jobName = SlurmScheduler.jobName(job.taskId);
-    const existing = (await this.squeue()).find((r) => r.name === jobName);
+    const existing = await this.find(job);
     if (existing) {
-      this.options.log.info("job already known to Slurm; not submitting again", { taskId: job.taskId, jobId: existing.arrayJobId });
-      return this.handle(job, existing.arrayJobId, jobName);
+      this.options.log.info("job already known to Slurm; not submitting again", { taskId: job.taskId, jobId: existing.jobId });
+      return existing;
     }
-    const out = await this.options.run(["sbatch", "--parsable", job.scriptPath], { cwd: job.cwd, env: this.options.env });
+    const out = await this.options.run(["sbatch", "--parsable", job.scriptPath], {
+      cwd: job.cwd,
+      env: this.options.env,
+      signal: AbortSignal.timeout(this.options.sbatchTimeoutMs ?? 60_000),
+    });
     const jobId = out.stdout.trim().split(";")[0] ?? "";
-    if (out.exitCode !== 0 || !/^\d+$/.test(jobId)) {
-      throw new AilabError("SbatchFailed", `sbatch failed: ${(out.stderr || out.stdout).trim() || `exit code ${out.exitCode}`}`, {
-        exitCode: out.exitCode,
-      });
+    if (out.exitCode === 0 && /^\d+$/.test(jobId)) return this.handle(job, jobId);
+    const submitted = await this.find(job);
+    if (submitted) {
+      this.options.log.warn("sbatch did not answer, but Slurm has the job", { taskId: job.taskId, jobId: submitted.jobId, exitCode: out.exitCode });
+      return submitted;
     }
-    return this.handle(job, jobId, jobName);
+    if (out.exitCode === null) throw new AilabError("SbatchTimedOut", "sbatch did not answer in time, and Slurm has no job of this name yet", { taskId: job.taskId });
+    throw new AilabError("SbatchFailed", `sbatch failed: ${(out.stderr || out.stdout).trim() || `exit code ${out.exitCode}`}`, {
+      exitCode: out.exitCode,
+    });
   }
 
-  private handle(job: JobSpec, jobId: string, jobName: string): SlurmJobHandle {
-    return { taskId: job.taskId, scheduler: "slurm", jobId, jobName, exitCodeFile: job.exitCodeFile };
+  /** The job Slurm knows by this task's name (`ailab-<task id>`), pending, running or recently ended; undefined if none. */
+  async find(job: JobSpec): Promise<SlurmJobHandle | undefined> {
+    const jobName = SlurmScheduler.jobName(job.taskId);
+    const row = (await this.squeue()).find((r) => r.name === jobName);
+    return row ? this.handle(job, row.arrayJobId) : undefined;
+  }
+
+  private handle(job: JobSpec, jobId: string): SlurmJobHandle {
+    return { taskId: job.taskId, scheduler: "slurm", jobId, jobName: SlurmScheduler.jobName(job.taskId), exitCodeFile: job.exitCodeFile };
   }
 
   async poll(handles: readonly JobHandle[]): Promise<Map<string, SlurmJobStatus>> {
@@ -73,8 +91,10 @@ export class SlurmScheduler implements Scheduler {
     return states;
   }
 
+  /** scancel by job id; by the task's job name when the id was never recorded (a submitting marker), so no job of the task is left behind. */
   async cancel(handle: JobHandle): Promise<void> {
-    const out = await this.options.run(["scancel", handle.jobId], { env: this.options.env });
+    const target = handle.jobId ?? `--name=${SlurmScheduler.jobName(handle.taskId)}`;
+    const out = await this.options.run(["scancel", target], { env: this.options.env });
     // scancel of a job Slurm has forgotten fails; the job is gone either way.
     if (out.exitCode !== 0) this.options.log.warn("scancel failed", { jobId: handle.jobId, stderr: out.stderr.trim() });
   }
@@ -95,9 +115,10 @@ export function statusOf(handle: JobHandle, rows: readonly SqueueRow[]): SlurmJo
     return { state: "done", exitCode: null, reason: "Slurm no longer knows the job and it recorded no exit code" };
   }
   const node = mine.find((r) => r.node)?.node ?? null;
-  const startedAt = mine.map((r) => r.startTime).filter(Boolean).sort()[0] ?? null;
+  // A pending job's start time is Slurm's estimate; only a job that ran has started.
+  const startedAt = isoTime(mine.filter((r) => r.state !== "PENDING").map((r) => r.startTime).filter(Boolean).sort()[0]);
   if (mine.every((r) => isFinishedSlurmState(r.state))) {
-    const endedAt = mine.map((r) => r.endTime).filter(Boolean).sort().at(-1) ?? null;
+    const endedAt = isoTime(mine.map((r) => r.endTime).filter(Boolean).sort().at(-1));
     const timedOut = mine.some((r) => r.state === "TIMEOUT");
     const cancelled = mine.some((r) => r.state === "CANCELLED");
     const failed = mine.find((r) => r.state !== "COMPLETED");
@@ -118,11 +139,18 @@ export function statusOf(handle: JobHandle, rows: readonly SqueueRow[]): SlurmJo
   }
   const pending = mine.find((r) => r.state === "PENDING");
   if (pending) {
-    const place = placeInLine(rows, handle.jobId);
+    const place = placeInLine(rows, pending.arrayJobId);
     const reason = [pending.reason ?? "waiting", place ? `${ordinal(place)} in line` : undefined].filter(Boolean).join(" · ");
     return { state: "pending", reason };
   }
   return { state: "unknown", reason: mine[0]!.state };
+}
+
+/** squeue prints times in the cluster's local time without a zone (`2026-11-24T10:29:26`); as ISO 8601 in UTC. */
+function isoTime(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const ms = new Date(text).getTime();
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 function readExitCode(file: string): number | null | undefined {

@@ -75,11 +75,12 @@ test("a running job reports its elapsed time and last log line as it changes", a
   assert.equal(new Set(running).size, running.length, "no event repeats the one before");
 });
 
-test("a sweep on the local executor runs every combination in turn; the first failure decides the exit code", async (t) => {
+test("a sweep on the local executor runs every combination in turn, each in its own project copy; results and logs come back under each run's index", async (t) => {
   const world = await createRunnerWorld(t);
   const sweep = '[sweep]\nlr = [0.1, 0.01]\nseed = "1..2"';
-  const ok = await publishProject(t, world.store, { "task.toml": taskToml(["echo run lr={lr} seed={seed}"], { extra: sweep }) });
-  const failing = await publishProject(t, world.store, { "task.toml": taskToml(["test {seed} = 1 || exit 4", "echo run lr={lr} seed={seed}"], { extra: sweep }) });
+  const commands = ["mkdir -p output", "echo lr={lr} seed={seed} > output/params.txt", "test ! -e output/seen-before", "touch output/seen-before", "echo run lr={lr} seed={seed}", "sleep 0.3"];
+  const ok = await publishProject(t, world.store, { "task.toml": taskToml(commands, { results: ["output"], extra: sweep }) });
+  const failing = await publishProject(t, world.store, { "task.toml": taskToml(["test {seed} = 1 || exit 4", ...commands], { results: ["output"], extra: sweep }) });
   await world.start();
   const good = ok.submit();
   const bad = failing.submit();
@@ -88,12 +89,23 @@ test("a sweep on the local executor runs every combination in turn; the first fa
 
   const goodDone = await world.inbox.completion(good.taskId);
   assert.equal(goodDone.state, "success", goodDone.description);
-  const log = (await readArchive(world.store, goodDone, "logs.tar.gz", world.root)).get("job.log") ?? "";
-  assert.deepEqual(log.split("\n").filter((l) => l.startsWith("run ")), ["run lr=0.1 seed=1", "run lr=0.1 seed=2", "run lr=0.01 seed=1", "run lr=0.01 seed=2"]);
+  assert.match(goodDone.description, /^completed in \d+:\d\d:\d\d · 4 runs$/);
+  const params = ["lr=0.1 seed=1", "lr=0.1 seed=2", "lr=0.01 seed=1", "lr=0.01 seed=2"];
+  const results = await readArchive(world.store, goodDone, "results.tar.gz", world.root);
+  for (const [index, p] of params.entries()) assert.equal(results.get(`${index}/output/params.txt`), `${p}\n`, `run ${index}'s own result`);
+  assert.equal([...results.keys()].filter((name) => name.endsWith("params.txt")).length, 4);
+  const logs = await readArchive(world.store, goodDone, "logs.tar.gz", world.root);
+  for (const [index, p] of params.entries()) assert.match(logs.get(`${index}/job.log`) ?? "", new RegExp(`^run ${p}$`, "m"));
+  assert.deepEqual(goodDone.runCard.runs?.map((r) => [r.index, r.exitCode]), [[0, 0], [1, 0], [2, 0], [3, 0]]);
+  assert.deepEqual(goodDone.runCard.runs?.[2]?.parameters, { lr: 0.01, seed: 1 });
 
   const badDone = await world.inbox.completion(bad.taskId);
   assert.equal(badDone.state, "failure");
+  assert.equal(badDone.description, "2 of 4 runs failed");
   assert.equal(badDone.exitCode, 4);
-  const badLog = (await readArchive(world.store, badDone, "logs.tar.gz", world.root)).get("job.log") ?? "";
-  assert.equal(badLog.split("\n").filter((l) => l.startsWith("run ")).length, 2, "the runs that could went on");
+  assert.deepEqual(badDone.runCard.runs?.map((r) => r.exitCode), [0, 4, 0, 4]);
+  const badResults = await readArchive(world.store, badDone, "results.tar.gz", world.root);
+  assert.deepEqual([...badResults.keys()].filter((name) => name.endsWith("params.txt")).sort(), ["0/output/params.txt", "2/output/params.txt"], "the runs that could went on");
+  const progress = world.inbox.events(bad.taskId).filter((e) => e.state === "running").map((e) => e.description);
+  assert.ok(progress.some((d) => /^running \d+:\d\d:\d\d · \d of 4 done, [12] failed$/.test(d)), progress.join("\n"));
 });

@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { errnoCode } from "../core/errors.js";
+import type { FinalState } from "../core/protocol/messages.js";
+import { sweepRuns } from "../core/task/sweep.js";
+import type { Task } from "../core/task/task.js";
+import { runPaths, type JobPaths } from "./job-paths.js";
+
+/** One run of a sweep as its files tell it. */
+export interface SweepRun {
+  index: number;
+  parameters: Record<string, string | number>;
+  /** The code the run recorded; null when its file holds no number; undefined while it has none (not ended, or killed). */
+  exitCode: number | null | undefined;
+}
+
+/** The runs of a task's sweep, each with the exit code it recorded so far; [] for a task without a sweep. */
+export async function readSweepRuns(task: Task, paths: JobPaths): Promise<SweepRun[]> {
+  if (!task.sweep) return [];
+  return Promise.all(sweepRuns(task.sweep).map(async (parameters, index) => ({ index, parameters, exitCode: await readExitCode(runPaths(paths, index).exitCodeFile) })));
+}
+
+/** How many runs ended, and how many of those did not succeed. */
+export function tallyRuns(runs: readonly SweepRun[]): { total: number; done: number; failed: number } {
+  const done = runs.filter((r) => r.exitCode !== undefined);
+  return { total: runs.length, done: done.length, failed: done.filter((r) => r.exitCode !== 0).length };
+}
+
+/** The progress a sweep's status shows: `2 of 6 done, 1 failed`. */
+export function sweepProgress(runs: readonly SweepRun[]): string {
+  const { total, done, failed } = tallyRuns(runs);
+  return `${done} of ${total} done${failed > 0 ? `, ${failed} failed` : ""}`;
+}
+
+/**
+ * How a sweep ended once its job did: success only if every run recorded 0;
+ * otherwise failure naming how many runs failed (a run that recorded no exit
+ * code, killed or never started, counts as failed).
+ */
+export function sweepOutcome(runs: readonly SweepRun[], took: string): { state: FinalState; description: string } {
+  const failed = runs.filter((r) => r.exitCode !== 0).length;
+  if (failed === 0) return { state: "success", description: `completed${took} · ${runs.length} runs` };
+  return { state: "failure", description: `${failed} of ${runs.length} runs failed` };
+}
+
+/** The sweep's exit code: the first failed run's (by index), 0 when all succeeded, null when that run recorded none. */
+export function sweepExitCode(runs: readonly SweepRun[]): number | null {
+  const failed = runs.find((r) => r.exitCode !== 0);
+  return failed === undefined ? 0 : (failed.exitCode ?? null);
+}
+
+async function readExitCode(file: string): Promise<number | null | undefined> {
+  let text: string;
+  try {
+    text = (await readFile(file, "utf8")).trim();
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") return undefined;
+    throw e;
+  }
+  return /^\d{1,3}$/.test(text) ? Number(text) : null;
+}
