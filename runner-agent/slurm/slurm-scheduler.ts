@@ -72,10 +72,15 @@ export class SlurmScheduler implements Scheduler {
     });
   }
 
-  /** The job Slurm knows by this task's name (`ailab-<task id>`), pending, running or recently ended; undefined if none. */
+  /**
+   * The job Slurm knows by this task's name (`ailab-<task id>`), pending,
+   * running or recently ended; undefined if none. Slurm also keeps a record
+   * of a submission it refused (FAILED on no node, reason BadConstraints):
+   * that is no job, and is passed over.
+   */
   async find(job: JobSpec): Promise<SlurmJobHandle | undefined> {
     const jobName = SlurmScheduler.jobName(job.taskId);
-    const row = (await this.squeue()).find((r) => r.name === jobName);
+    const row = (await this.squeue()).find((r) => r.name === jobName && !(r.state === "FAILED" && r.node === null));
     return row ? this.handle(job, row.arrayJobId) : undefined;
   }
 

@@ -7,11 +7,17 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { hasCode } from "../../../core/errors.js";
+import { silentLogger } from "../../../core/logger.js";
+import { newTaskId } from "../../../core/ids.js";
+import { runProcess } from "../../../runner-agent/process-runner.js";
+import { SlurmScheduler } from "../../../runner-agent/slurm/slurm-scheduler.js";
 import { readArchive } from "../../helpers/runner-artifacts.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET, type RunnerWorld } from "../../helpers/runner-world.js";
 import { requireSlurm, scancelByPrefix } from "../../helpers/slurm-cluster.js";
 import { slurmJobsNamed } from "../../helpers/slurm-jobs.js";
+import { tempDir } from "../../helpers/temp-dir.js";
 
 // No lost or doubled jobs: `ailab-runner run --scheduler slurm` as a real
 // child process, killed with SIGKILL around sbatch, then started again.
@@ -122,4 +128,29 @@ test("a runner killed while sbatch hangs after submitting left the task marked '
   t.after(() => kill(second.child));
   await assertRanOnce(world, submit.taskId, second.output);
   assert.match(second.output(), /job found that the last runner submitted/);
+});
+
+test("an sbatch that does not answer in time is looked up by name: submitted, that is the job; not submitted, the step is tried again later", async (t) => {
+  if (!requireSlurm(t)) return;
+  const dir = await tempDir(t, "ailab-sbatch-");
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  const script = join(dir, "job.sh");
+  writeFileSync(script, "#!/bin/bash\n#SBATCH --time=1\n#SBATCH --mem=100M\n#SBATCH --output=/dev/null\nsleep 2\n");
+  const scheduler = new SlurmScheduler({ run: runProcess, log: silentLogger, env: { PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}` }, sbatchTimeoutMs: 1500 });
+  const job = (taskId: string) => ({ taskId, scriptPath: script, logFile: join(dir, "job.log"), exitCodeFile: join(dir, "exit-code"), cwd: dir, env: {} });
+
+  // Submits (with the job name sbatch was meant to use), then hangs.
+  writeFileSync(join(bin, "sbatch"), '#!/bin/bash\n/usr/bin/sbatch --job-name="$AILAB_FAKE_NAME" "$@" > /dev/null\nexec sleep 30\n', { mode: 0o755 });
+  const submitted = newTaskId();
+  t.after(() => scancelByPrefix(`ailab-${submitted}`));
+  const hungScheduler = new SlurmScheduler({ run: runProcess, log: silentLogger, env: { PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`, AILAB_FAKE_NAME: `ailab-${submitted}` }, sbatchTimeoutMs: 1500 });
+  const handle = await hungScheduler.submit(job(submitted));
+  assert.deepEqual(slurmJobsNamed(`ailab-${submitted}`).map((j) => j.arrayJobId), [handle.jobId]);
+
+  // Hangs without submitting.
+  writeFileSync(join(bin, "sbatch"), "#!/bin/bash\nexec sleep 30\n", { mode: 0o755 });
+  const lost = newTaskId();
+  await assert.rejects(scheduler.submit(job(lost)), (e: unknown) => hasCode(e, "SbatchTimedOut"));
+  assert.deepEqual(slurmJobsNamed(`ailab-${lost}`), []);
 });

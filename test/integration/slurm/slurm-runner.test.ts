@@ -146,3 +146,18 @@ test("a task naming a partition the admin does not allow fails with an error lis
   assert.equal(yes.state, "success", yes.description);
   assert.deepEqual(slurmJobsNamed(`ailab-${placed.taskId}`).map((j) => j.partition), ["debug"]);
 });
+
+test("a job Slurm refuses (more GPUs than any node has) ends with an error in sbatch's words, submitted once", async (t) => {
+  if (!requireSlurm(t)) return;
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["echo never"], { gpus: 3 }) });
+  const submit = project.submit();
+  t.after(() => scancelByPrefix(`ailab-${submit.taskId}`));
+  await world.start({ scheduler: "slurm" });
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  const done = await world.inbox.completion(submit.taskId, 60_000);
+  assert.equal(done.state, "error", done.description);
+  assert.match(done.description, /^sbatch failed: .*(Requested node configuration is not available|Invalid generic resource)/);
+  // Slurm keeps a FAILED record of the refused submission, once; nothing ran.
+  assert.ok(["[]", '["FAILED"]'].includes(JSON.stringify(slurmJobsNamed(`ailab-${submit.taskId}`).map((j) => j.state))));
+});
