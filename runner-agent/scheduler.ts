@@ -50,6 +50,8 @@ export interface JobStatus {
   timedOut?: boolean;
   /** For `done`: the job was cancelled in the scheduler (by the runner, or by someone else). */
   cancelled?: boolean;
+  /** For `done`, a job array: the elements the scheduler saw end with code 0 (for runs whose exit-code file is not visible yet). */
+  completedIndexes?: number[];
 }
 
 export interface Scheduler {

@@ -4,6 +4,7 @@ import type { FinalState } from "../core/protocol/messages.js";
 import { sweepRuns } from "../core/task/sweep.js";
 import type { Task } from "../core/task/task.js";
 import { runPaths, type JobPaths } from "./job-paths.js";
+import type { JobHandle } from "./scheduler.js";
 
 /** One run of a sweep as its files tell it. */
 export interface SweepRun {
@@ -13,10 +14,26 @@ export interface SweepRun {
   exitCode: number | null | undefined;
 }
 
-/** The runs of a task's sweep, each with the exit code it recorded so far; [] for a task without a sweep. */
-export async function readSweepRuns(task: Task, paths: JobPaths): Promise<SweepRun[]> {
+/**
+ * The runs of a task's sweep, each with the exit code it recorded so far;
+ * [] for a task without a sweep. A run in `completed` (the elements Slurm saw
+ * end with code 0) counts as 0 while its exit-code file is not visible yet:
+ * a shared file system may show it late on the runner's machine.
+ */
+export async function readSweepRuns(task: Task, paths: JobPaths, completed: readonly number[] = []): Promise<SweepRun[]> {
   if (!task.sweep) return [];
-  return Promise.all(sweepRuns(task.sweep).map(async (parameters, index) => ({ index, parameters, exitCode: await readExitCode(runPaths(paths, index).exitCodeFile) })));
+  return Promise.all(
+    sweepRuns(task.sweep).map(async (parameters, index) => {
+      const exitCode = await readExitCode(runPaths(paths, index).exitCodeFile);
+      return { index, parameters, exitCode: exitCode === undefined && completed.includes(index) ? 0 : exitCode };
+    }),
+  );
+}
+
+/** The elements a job handle says Slurm saw complete (see JobStatus.completedIndexes). */
+export function completedIndexes(handle: JobHandle | null): number[] {
+  const value = handle?.completedIndexes;
+  return Array.isArray(value) ? value.filter((i): i is number => typeof i === "number") : [];
 }
 
 /** How many runs ended, and how many of those did not succeed. */

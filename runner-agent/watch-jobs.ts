@@ -44,7 +44,10 @@ export async function watchJobs(ctx: RunnerContext, running: readonly TaskRow[])
       if (pastTimeLimit(ctx, task)) continue;
       await shipAndReport(ctx, task);
     } else if (status?.state === "pending") {
-      const description = `queued · ${status.reason ?? "waiting"}`;
+      // A sweep whose first runs ended while the rest wait says so.
+      const runs = task.submit.task.sweep ? await readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id)) : [];
+      const done = runs.some((r) => r.exitCode !== undefined) ? ` · ${sweepProgress(runs)}` : "";
+      const description = `queued · ${status.reason ?? "waiting"}${done}`;
       // progressLine holds the last status line sent while the job waits, so each is sent once.
       if (description === task.progressLine) continue;
       ctx.db.transaction(() => {
@@ -69,7 +72,7 @@ function started(ctx: RunnerContext, task: TaskRow & { handle: JobHandle }, stat
 }
 
 async function jobEnded(ctx: RunnerContext, task: TaskRow & { handle: JobHandle }, status: JobStatus): Promise<void> {
-  const runs = await readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id));
+  const runs = await readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id), status.completedIndexes);
   const now = ctx.clock.now();
   const endedAt = Math.min(now, msOf(status.endedAt) ?? now);
   const changes: TaskChanges = {
@@ -86,9 +89,10 @@ async function jobEnded(ctx: RunnerContext, task: TaskRow & { handle: JobHandle 
   updateTask(ctx.db, task.id, changes);
 }
 
-/** The handle with what the scheduler told of the job (node, start, end, time limit, cancel), kept for run.json. */
+/** The handle with what the scheduler told of the job (node, start, end, time limit, cancel, array elements that completed), kept for run.json. */
 function withDetails(handle: JobHandle, status: JobStatus): JobHandle {
-  const details = { node: status.node, startedAt: status.startedAt, endedAt: status.endedAt, timedOut: status.timedOut, cancelled: status.cancelled };
+  const { node, startedAt, endedAt, timedOut, cancelled, completedIndexes } = status;
+  const details = { node, startedAt, endedAt, timedOut, cancelled, completedIndexes };
   const known = Object.entries(details).filter(([, value]) => value !== undefined && value !== null);
   return { ...handle, ...Object.fromEntries(known) };
 }

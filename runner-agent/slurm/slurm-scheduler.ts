@@ -128,6 +128,7 @@ export function statusOf(handle: JobHandle, rows: readonly SqueueRow[]): SlurmJo
     const cancelled = mine.some((r) => r.state === "CANCELLED");
     const failed = mine.find((r) => r.state !== "COMPLETED");
     const code = exitCode ?? (failed ? null : 0);
+    const completedIndexes = mine.filter((r) => r.state === "COMPLETED" && r.arrayIndex !== null).map((r) => r.arrayIndex!);
     return {
       state: "done",
       exitCode: code,
@@ -136,6 +137,7 @@ export function statusOf(handle: JobHandle, rows: readonly SqueueRow[]): SlurmJo
       endedAt,
       timedOut,
       cancelled,
+      ...(completedIndexes.length > 0 ? { completedIndexes } : {}),
       ...(failed ? { reason: failed.state.toLowerCase().replace(/_/g, " ") } : {}),
     };
   }
