@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, errnoCode } from "../core/errors.js";
+import { RELAY_ENV_VARS, readRelayConfig, readRelaySecret } from "../core/config/read-relay-settings.js";
+import { ConfigError } from "../core/errors.js";
+import type { RelayConfig } from "../core/relay/open-relay-store.js";
 import { SLURM_NAME_PATTERN } from "../core/task/slurm-forms.js";
 import type { FairShareLimits } from "./fair-share.js";
 import { FAIR_SHARE_ENV_VARS, readFairShareLimits, type FairShareFlags } from "./fair-share-config.js";
@@ -11,7 +12,7 @@ export interface RunnerConfig {
   name: string;
   /** Holds runner.db, objects cache, envs/<key>/, jobs/<task id>/. */
   dataDir: string;
-  relay: { kind: "dir"; path: string };
+  relay: RelayConfig;
   secret: string;
   /**
    * Where jobs run. `maxJobs` limits the local executor (building or running
@@ -32,7 +33,7 @@ export interface RunnerConfig {
   progressIntervalMs: number;
   /**
    * The environment jobs and uv start from: the runner's own, less every
-   * AILAB_* variable, so the relay secret never reaches a job.
+   * AILAB_* and AWS_* variable, so neither the relay secret nor the S3 keys reach a job.
    */
   baseEnv: Record<string, string>;
   /** Between SIGTERM and SIGKILL when a running job is cancelled. */
@@ -53,6 +54,8 @@ export type SchedulerKind = "local" | "slurm";
 export interface RunnerFlags extends FairShareFlags {
   name?: string;
   dataDir?: string;
+  /** A folder or s3://BUCKET/PREFIX (AILAB_RELAY). */
+  relay?: string;
   relayDir?: string;
   secretFile?: string;
   uv?: string;
@@ -70,9 +73,7 @@ export interface RunnerFlags extends FairShareFlags {
 
 /** The environment variables `readRunnerConfig` reads, for `--help`. */
 export const RUNNER_ENV_VARS: Record<string, string> = {
-  AILAB_RELAY_DIR: "the relay folder (required unless --relay-dir)",
-  AILAB_SECRET: "the relay secret shared with ailab-action",
-  AILAB_SECRET_FILE: "a file holding the relay secret (instead of AILAB_SECRET)",
+  ...RELAY_ENV_VARS,
   AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: default)",
   AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
   AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
@@ -90,7 +91,6 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
 };
 
 const RUNNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const MIN_SECRET_LENGTH = 16;
 
 /**
  * Reads the runner's configuration from flags and environment variables (the
@@ -103,8 +103,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   // A whole number from a flag or its variable; a bad one is quoted under the name it was given by.
   const whole = (flag: keyof RunnerFlags, variable: string, fallback: number, min: number) =>
     integer(setting(flags[flag], variable), flags[flag] === undefined ? variable : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, fallback, min);
-  const relayDir = setting(flags.relayDir, "AILAB_RELAY_DIR");
-  if (!relayDir) throw new ConfigError("no relay: set AILAB_RELAY_DIR or --relay-dir to the relay folder", { setting: "AILAB_RELAY_DIR" });
+  const relay = readRelayConfig(flags.relay ?? flags.relayDir, env);
   const name = setting(flags.name, "AILAB_RUNNER_NAME") ?? "default";
   if (!RUNNER_NAME.test(name)) {
     throw new ConfigError(`runner name ${JSON.stringify(name)} is not valid: expected letters, digits, '.', '_' or '-' (at most 64)`, { setting: "AILAB_RUNNER_NAME" });
@@ -116,8 +115,8 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   return {
     name,
     dataDir,
-    relay: { kind: "dir", path: resolve(relayDir) },
-    secret: readSecret(flags.secretFile, env),
+    relay,
+    secret: readRelaySecret(flags.secretFile, env),
     scheduler: readScheduler(flags, env, () => whole("maxJobs", "AILAB_MAX_JOBS", 1, 1)),
     uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
     uvEnv: pick(env, (key) => key.startsWith("UV_")),
@@ -125,7 +124,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     pollMinMs,
     pollMaxMs,
     progressIntervalMs: whole("progressIntervalMs", "AILAB_PROGRESS_INTERVAL_MS", 10000, 0),
-    baseEnv: pick(env, (key) => !key.startsWith("AILAB_")),
+    baseEnv: pick(env, (key) => !isAgentSecret(key)),
     cancelGraceMs: whole("cancelGraceMs", "AILAB_CANCEL_GRACE_MS", 5000, 0),
     node: hostname(),
     heartbeatMs: whole("heartbeatMs", "AILAB_HEARTBEAT_MS", 30000, 100),
@@ -146,22 +145,6 @@ export function readDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): s
   return resolve(dataDir);
 }
 
-function readSecret(flagFile: string | undefined, env: NodeJS.ProcessEnv): string {
-  const file = flagFile ?? (nonEmpty(env.AILAB_SECRET) === undefined ? nonEmpty(env.AILAB_SECRET_FILE) : undefined);
-  let secret = nonEmpty(env.AILAB_SECRET);
-  if (file) {
-    try {
-      secret = readFileSync(file, "utf8").trim();
-    } catch (e) {
-      throw new ConfigError(`cannot read the secret file ${JSON.stringify(file)} (${errnoCode(e) ?? String(e)}): expected a readable file holding the relay secret`, { setting: "AILAB_SECRET_FILE" });
-    }
-  }
-  if (!secret) throw new ConfigError("no relay secret: set AILAB_SECRET, or AILAB_SECRET_FILE / --secret-file to a file holding it", { setting: "AILAB_SECRET" });
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(`the relay secret is too short: expected at least ${MIN_SECRET_LENGTH} characters`, { setting: "AILAB_SECRET" });
-  }
-  return secret;
-}
 
 function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: () => number): RunnerConfig["scheduler"] {
   const kindSetting = flags.scheduler === undefined ? "AILAB_SCHEDULER" : "--scheduler";
@@ -210,4 +193,12 @@ function pick(env: NodeJS.ProcessEnv, keep: (key: string) => boolean): Record<st
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && keep(key)) out[key] = value;
   return out;
+}
+
+/**
+ * Variables the runner's own environment may hold that must never reach a
+ * job: ailab's settings (the relay secret among them) and the S3 keys.
+ */
+function isAgentSecret(key: string): boolean {
+  return key.startsWith("AILAB_") || key.startsWith("AWS_");
 }

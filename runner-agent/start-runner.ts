@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { AilabError } from "../core/errors.js";
 import { createLogger, type Logger } from "../core/logger.js";
-import { DirRelayStore } from "../core/relay/dir-store.js";
+import { openRelayStore } from "../core/relay/open-relay-store.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
 import { findGpus } from "./gpu-inventory.js";
 import { LocalExecutor } from "./local-executor.js";
@@ -43,7 +43,7 @@ export interface RunningRunner {
 export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): Promise<RunningRunner> {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? createLogger({ secrets: [config.secret], tags: { runner: config.name } });
-  const relay = deps.store ?? new DirRelayStore(config.relay.path);
+  const relay = deps.store ?? openRelayStore(config.relay);
   mkdirSync(config.dataDir, { recursive: true });
   const lock = lockDataDir(config.dataDir);
   const db = openRunnerDb(join(config.dataDir, "runner.db"));
@@ -57,7 +57,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     await checkUv(envs, log);
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
-    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.path, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });
+    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });
     return {
       stop: async () => {
         loop.stop();

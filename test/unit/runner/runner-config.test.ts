@@ -13,7 +13,7 @@ test("configuration comes from environment variables, flags win, defaults fill t
     { maxJobs: "3" },
     { AILAB_RELAY_DIR: "/srv/relay", AILAB_SECRET: SECRET, AILAB_RUNNER_NAME: "gpu-box", AILAB_MAX_JOBS: "2", HOME: "/home/lab", PATH: "/usr/bin", UV_CACHE_DIR: "/cache/uv" },
   );
-  assert.equal(config.relay.path, "/srv/relay");
+  assert.deepEqual(config.relay, { kind: "dir", path: "/srv/relay" });
   assert.equal(config.name, "gpu-box");
   assert.equal(config.scheduler.maxJobs, 3);
   assert.equal(config.dataDir, "/home/lab/.ailab/runner");
@@ -43,9 +43,9 @@ test("bad values are quoted back with the form expected, and the secret is never
     [{}, { ...env, AILAB_MAX_JOBS: "many" }, /AILAB_MAX_JOBS "many" is not valid: expected a whole number of at least 1/],
     [{ pollMinMs: "-5" }, env, /--poll-min-ms "-5" is not valid: expected a whole number/],
     [{ name: "a/b" }, env, /runner name "a\/b" is not valid: expected letters, digits/],
-    [{}, { HOME: "/h", AILAB_SECRET: SECRET }, /no relay: set AILAB_RELAY_DIR or --relay-dir/],
+    [{}, { HOME: "/h", AILAB_SECRET: SECRET }, /no relay: pass --relay \(a folder or s3:\/\/BUCKET\/PREFIX\) or set AILAB_RELAY/],
     [{}, { AILAB_RELAY_DIR: "/r", HOME: "/h" }, /no relay secret: set AILAB_SECRET, or AILAB_SECRET_FILE/],
-    [{}, { ...env, AILAB_SECRET: "short" }, /too short: expected at least 16 characters/],
+    [{}, { ...env, AILAB_SECRET: "short" }, /5 characters long: expected at least 16/],
     [{ secretFile: "/no/such/file" }, env, /cannot read the secret file "\/no\/such\/file" \(ENOENT\)/],
   ];
   for (const [flags, vars, message] of cases) {
@@ -55,4 +55,13 @@ test("bad values are quoted back with the form expected, and the secret is never
       message.source,
     );
   }
+});
+
+test("an S3 relay comes from s3://BUCKET/PREFIX, and neither the S3 keys nor ailab's settings reach jobs", () => {
+  const config = readRunnerConfig(
+    { relay: "s3://ailab/course" },
+    { AILAB_SECRET: SECRET, HOME: "/h", PATH: "/usr/bin", AWS_ACCESS_KEY_ID: "key-id", AWS_SECRET_ACCESS_KEY: "s3-secret", AILAB_S3_ENDPOINT: "http://127.0.0.1:9000" },
+  );
+  assert.equal(config.relay.kind, "s3");
+  assert.deepEqual(Object.keys(config.baseEnv).sort(), ["HOME", "PATH"]);
 });
