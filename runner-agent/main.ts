@@ -14,7 +14,7 @@ program
   .description("run until SIGTERM or SIGINT; jobs that are running keep running and are picked up by the next start")
   .option("--relay <dir-or-s3-url>", "the relay shared with ailab-action: a folder or s3://BUCKET/PREFIX (AILAB_RELAY; S3 reads AILAB_S3_ENDPOINT, AILAB_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)")
   .option("--relay-dir <dir>", "a relay folder (AILAB_RELAY_DIR; same as --relay DIR)")
-  .option("--name <name>", "this runner's name; its inbox is messages/to-runner/<name>/ (AILAB_RUNNER_NAME, default: default)")
+  .option("--name <name>", "this runner's name; its inbox is messages/to-runner/<name>/ (AILAB_RUNNER_NAME, default: local)")
   .option("--data-dir <dir>", "database, object and environment caches, job folders (AILAB_RUNNER_DIR, default: ~/.ailab/runner)")
   .option("--secret-file <file>", "a file holding the relay secret (AILAB_SECRET_FILE; or the secret itself in AILAB_SECRET)")
   .option("--uv <path>", "the uv executable (AILAB_UV, default: uv in PATH)")

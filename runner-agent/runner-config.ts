@@ -74,7 +74,7 @@ export interface RunnerFlags extends FairShareFlags {
 /** The environment variables `readRunnerConfig` reads, for `--help`. */
 export const RUNNER_ENV_VARS: Record<string, string> = {
   ...RELAY_ENV_VARS,
-  AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: default)",
+  AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: local, the name ailab-action sends to before any runner has reported)",
   AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
   AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
   AILAB_SCHEDULER: "where jobs run: local (this machine) or slurm (sbatch) (default: local)",
@@ -104,7 +104,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   const whole = (flag: keyof RunnerFlags, variable: string, fallback: number, min: number) =>
     integer(setting(flags[flag], variable), flags[flag] === undefined ? variable : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, fallback, min);
   const relay = readRelayConfig(flags.relay ?? flags.relayDir, env);
-  const name = setting(flags.name, "AILAB_RUNNER_NAME") ?? "default";
+  const name = setting(flags.name, "AILAB_RUNNER_NAME") ?? "local";
   if (!RUNNER_NAME.test(name)) {
     throw new ConfigError(`runner name ${JSON.stringify(name)} is not valid: expected letters, digits, '.', '_' or '-' (at most 64)`, { setting: "AILAB_RUNNER_NAME" });
   }
