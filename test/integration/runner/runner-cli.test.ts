@@ -21,7 +21,7 @@ test("ailab-runner run --help names every flag and environment variable it reads
 test("a configuration mistake exits 2 with one line saying what was expected", () => {
   const missing = runner(["run"]);
   assert.equal(missing.status, 2);
-  assert.equal(missing.stderr.trim(), "ailab-runner: no relay: set AILAB_RELAY_DIR or --relay-dir to the relay folder");
+  assert.equal(missing.stderr.trim(), "ailab-runner: no relay: pass --relay (a folder or s3://BUCKET/PREFIX) or set AILAB_RELAY");
   const bad = runner(["run", "--relay-dir", "/tmp/x", "--max-jobs", "0"], { AILAB_SECRET: "0123456789abcdef0123" });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--max-jobs "0" is not valid: expected a whole number of at least 1/);
