@@ -27,7 +27,7 @@ function run(list, concurrency) {
     if (list.length === 0) return resolve({ code: 0, pass: 0, fail: 0, skipped: 0 });
     const child = spawn(
       process.execPath,
-      ["--test", "--test-reporter=tap", `--test-concurrency=${concurrency}`, "--test-timeout=600000", ...list],
+      ["--test", "--test-reporter=tap", `--test-concurrency=${concurrency}`, "--test-timeout=420000", ...list],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let tail = "";

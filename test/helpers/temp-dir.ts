@@ -6,6 +6,7 @@ import type { TestContext } from "node:test";
 /** A fresh folder under the system temp dir, removed when the test ends. */
 export async function tempDir(t: TestContext, prefix = "ailab-test-"): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Retries: a process the test started may still be closing files in it.
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
   return dir;
 }
