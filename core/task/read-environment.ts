@@ -8,7 +8,9 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Prefixes the runner and Slurm own; a task may not set or shadow them. */
 export const RESERVED_ENV_PREFIXES = ["AILAB_", "SLURM_"] as const;
 // Variables the batch script sets to place the job in its uv environment.
-const RESERVED_ENV_NAMES = new Set(["PATH", "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC"]);
+// CUDA_VISIBLE_DEVICES is the runner's to set: on a GPU box it is how a job
+// gets the GPUs it was handed, and a task setting it would take others'.
+const RESERVED_ENV_NAMES = new Set(["PATH", "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC", "CUDA_VISIBLE_DEVICES"]);
 
 export const DEFAULT_ENVIRONMENT: Task["environment"] = {
   pyproject: "pyproject.toml",
@@ -52,7 +54,7 @@ function readEnv(reader: TableReader): Record<string, string> {
     if (!ENV_NAME_PATTERN.test(name)) {
       reader.issues.add(key, `expected a variable name of letters, digits and _ (not starting with a digit), got ${describeValue(name)}`);
     } else if (RESERVED_ENV_PREFIXES.some((p) => name.startsWith(p)) || RESERVED_ENV_NAMES.has(name)) {
-      reader.issues.add(key, `expected a name the runner does not set itself (not AILAB_*, SLURM_*, PATH, VIRTUAL_ENV, UV_PROJECT_ENVIRONMENT, UV_NO_SYNC), got ${describeValue(name)}`);
+      reader.issues.add(key, `expected a name the runner does not set itself (not AILAB_*, SLURM_*, PATH, VIRTUAL_ENV, UV_PROJECT_ENVIRONMENT, UV_NO_SYNC, CUDA_VISIBLE_DEVICES), got ${describeValue(name)}`);
     } else if (typeof v === "string" && !v.includes("\u0000")) {
       env[name] = v;
     } else if (typeof v === "number" || typeof v === "boolean") {

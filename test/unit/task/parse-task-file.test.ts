@@ -183,6 +183,7 @@ test("each kind of mistake names the dotted key, the expectation and the bad val
     [`[environment]\nenv = { "A B" = "x" }\n${RUN}`, 'environment.env."A B"', /variable name/],
     [`[environment]\nenv = { AILAB_TASK_ID = "x" }\n${RUN}`, "environment.env.AILAB_TASK_ID", /AILAB_/],
     [`[environment]\nenv = { SLURM_JOB_ID = "x" }\n${RUN}`, "environment.env.SLURM_JOB_ID", /SLURM_/],
+    [`[environment]\nenv = { CUDA_VISIBLE_DEVICES = "0,1" }\n${RUN}`, "environment.env.CUDA_VISIBLE_DEVICES", /CUDA_VISIBLE_DEVICES/],
     [`[environment]\nenv = { X = [1] }\n${RUN}`, "environment.env.X", /string, number or boolean/],
     [`[environment]\npyproject = "a.toml"\npyproject_toml = "b.toml"\n${RUN}`, "environment.pyproject", /disagree/],
     [`[files]\ndatasets = ["../etc"]\n${RUN}`, "files.datasets[0]", /dataset name/],
