@@ -2,9 +2,8 @@ import type { Clock } from "../core/clock.js";
 import type { Db } from "../core/db/open-database.js";
 import type { Logger } from "../core/logger.js";
 import type { ActiveState, Completion, TaskEvent } from "../core/protocol/messages.js";
-import { deliver, inboxes, sealMessage } from "../core/protocol/mailbox.js";
+import { deliverInOrder, inboxes, sealMessage } from "../core/protocol/mailbox.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
-
 
 /**
  * What the runner says to the action, written as rows first and sent later.
@@ -49,17 +48,7 @@ export class Outbox {
    */
   async flush(relay: RelayStore, log: Logger): Promise<number> {
     const rows = this.db.prepare("SELECT key, bytes FROM outbox WHERE sent IS NULL ORDER BY created, rowid").all() as { key: string; bytes: Buffer }[];
-    let sent = 0;
-    for (const row of rows) {
-      try {
-        await deliver(relay, { key: row.key, bytes: row.bytes });
-      } catch (e) {
-        log.warn("relay write failed; will retry", { key: row.key, error: e });
-        break;
-      }
-      this.db.prepare("UPDATE outbox SET sent = ? WHERE key = ?").run(this.clock.now(), row.key);
-      sent++;
-    }
-    return sent;
+    const markSent = this.db.prepare("UPDATE outbox SET sent = ? WHERE key = ?");
+    return deliverInOrder(relay, rows, (key) => markSent.run(this.clock.now(), key), log);
   }
 }

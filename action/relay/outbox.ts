@@ -1,5 +1,5 @@
 import type { Logger } from "../../core/logger.js";
-import { deliver, type OutgoingMessage } from "../../core/protocol/mailbox.js";
+import { deliverInOrder, type OutgoingMessage } from "../../core/protocol/mailbox.js";
 import type { RelayStore } from "../../core/relay/relay-store.js";
 import type { Db } from "../action-db.js";
 
@@ -15,16 +15,6 @@ export function enqueueMessage(db: Db, message: OutgoingMessage, now: string): v
 /** Sends every unsent message in order; stops at the first failure (retried next cycle). Returns how many went out. */
 export async function deliverOutbox(db: Db, store: RelayStore, log: Logger, now: () => string): Promise<number> {
   const rows = db.prepare("SELECT key, bytes FROM outbox WHERE sent_at IS NULL ORDER BY created_at, key").all() as { key: string; bytes: Buffer }[];
-  let sent = 0;
-  for (const row of rows) {
-    try {
-      await deliver(store, { key: row.key, bytes: row.bytes });
-    } catch (e) {
-      log.warn("relay write failed; will retry", { key: row.key, error: e });
-      break;
-    }
-    db.prepare("UPDATE outbox SET sent_at = ? WHERE key = ?").run(now(), row.key);
-    sent++;
-  }
-  return sent;
+  const markSent = db.prepare("UPDATE outbox SET sent_at = ? WHERE key = ?");
+  return deliverInOrder(store, rows, (key) => markSent.run(now(), key), log);
 }

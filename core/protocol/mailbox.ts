@@ -34,6 +34,31 @@ export async function deliver(store: RelayStore, message: OutgoingMessage): Prom
   await store.put(message.key, message.bytes, { ifAbsent: true });
 }
 
+/**
+ * Sends outbox rows in their order until one fails: a failure is a warning
+ * and the rest wait for the next cycle, so messages never overtake each
+ * other. `markSent` records each success. Returns how many were sent.
+ */
+export async function deliverInOrder(
+  store: RelayStore,
+  rows: readonly OutgoingMessage[],
+  markSent: (key: string) => void,
+  log: Logger,
+): Promise<number> {
+  let sent = 0;
+  for (const row of rows) {
+    try {
+      await deliver(store, row);
+    } catch (e) {
+      log.warn("relay write failed; will retry", { key: row.key, error: e });
+      break;
+    }
+    markSent(row.key);
+    sent++;
+  }
+  return sent;
+}
+
 export interface Received<T> {
   key: string;
   id: string;
