@@ -79,7 +79,8 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
     env,
     submittedAt: ctx.clock.now(),
   };
-  const older = listUnfinishedTasks(ctx.db, { repo: push.repo, branch });
+  // A newer push cancels the branch's unfinished tasks unless its task.toml says `supersede = false`.
+  const older = plan.task.supersede === false ? [] : listUnfinishedTasks(ctx.db, { repo: push.repo, branch });
   ctx.db.transaction(() => {
     insertTask(ctx.db, { ...base, name: plan.task.name, state: "submitted", description: "submitted", runner: choice.runner });
     enqueueMessage(ctx.db, sealMessage(inboxes.runner(choice.runner), submit, ctx.config.secret, ctx.clock.now()), base.now);

@@ -62,12 +62,14 @@ export function parseTaskFile(text: string, options: { file: string; branch?: st
   const name = readName(taskTable, issues, options.branch);
   const description = taskTable?.string("description", "a string");
   const cluster = taskTable?.string("cluster", "a runner name of letters, digits, _ . -", SLURM_NAME_PATTERN);
+  const supersede = taskTable?.boolean("supersede");
   taskTable?.finish();
 
   if (issues.items.length > 0) throw new TaskFileError(issues.items);
   const task: Task = { name: name!, resources, environment, files, run };
   if (description !== undefined) task.description = description;
   if (cluster !== undefined) task.cluster = cluster;
+  if (supersede === false) task.supersede = false;
   if (sweep !== undefined && Object.keys(sweep).length > 0) task.sweep = sweep;
   // The checks above are stricter than the schema; this only guards against them drifting apart.
   return Task.parse(task);

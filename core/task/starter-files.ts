@@ -20,6 +20,7 @@ export function starterTaskToml(options: { name?: string; command?: string } = {
 ${name}
 # description = "what this run is for"
 # cluster = "gpu-box"             # which runner takes the job, if there are several
+# supersede = false               # a newer push to this branch cancels this task unless false
 
 [resources]                       # Slurm forms; the defaults are shown
 # gpus = 0

@@ -12,6 +12,11 @@ export const Task = z.strictObject({
   name: z.string().regex(TASK_NAME_PATTERN),
   description: z.string().optional(),
   cluster: z.string().optional(),
+  /**
+   * `false`: a newer push to the same branch leaves this task running
+   * instead of cancelling it (the default, absent, supersedes).
+   */
+  supersede: z.literal(false).optional(),
   resources: z.strictObject({
     gpus: z.number().int().min(0),
     gpuType: z.string().optional(),

@@ -76,6 +76,17 @@ export class TableReader {
     return value;
   }
 
+  /** `true` or `false`. */
+  boolean(name: string): boolean | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== "boolean") {
+      this.wrong(this.key(name), "true or false", value);
+      return undefined;
+    }
+    return value;
+  }
+
   /** A whole number ≥ `min`. */
   integer(name: string, min: number): number | undefined {
     const value = this.raw(name);

@@ -179,6 +179,7 @@ test("each kind of mistake names the dotted key, the expectation and the bad val
     [`[task]\nname = "has space"\n${RUN}`, "task.name", /task name.*"has space"/],
     [`[task]\ncluster = "a;b"\n${RUN}`, "task.cluster", /runner name/],
     [`[task]\ndescription = 3\n${RUN}`, "task.description", /a string, got 3/],
+    [`[task]\nsupersede = "no"\n${RUN}`, "task.supersede", /true or false, got "no"/],
     [`[environment]\nextra_wheels = ["dist/op.tar.gz"]\n${RUN}`, "environment.extra_wheels[0]", /\.whl/],
     [`[environment]\nenv = { "A B" = "x" }\n${RUN}`, 'environment.env."A B"', /variable name/],
     [`[environment]\nenv = { AILAB_TASK_ID = "x" }\n${RUN}`, "environment.env.AILAB_TASK_ID", /AILAB_/],
@@ -295,4 +296,10 @@ test("a newline in a quoted key or value is quoted back, never raw", () => {
     assert.ok(!issue.key.includes("\n") && !issue.message.includes("\n"), JSON.stringify(issue));
   }
   assert.equal(issues.length, 2);
+});
+
+test("[task] supersede = false keeps a task running when the branch gets a newer push; true is the default", () => {
+  assert.equal(parseTaskFile(`[task]\nsupersede = false\n${RUN}`, { file: "task.toml", branch: "ailab/x" }).supersede, false);
+  assert.equal(parseTaskFile(`[task]\nsupersede = true\n${RUN}`, { file: "task.toml", branch: "ailab/x" }).supersede, undefined);
+  assert.equal(parseTaskFile(RUN, { file: "task.toml", branch: "ailab/x" }).supersede, undefined);
 });
