@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, ArtifactView, TaskState, TaskView, WhoAmI } from "../core/api/types.js";
+import { ApiError, ArtifactView, RunnerView, TaskState, TaskView, WhoAmI } from "../core/api/types.js";
 import { ApiRequestError, AuthError } from "./cli-errors.js";
 
 /** Filters of GET /api/tasks; an unset one does not filter. */
@@ -22,6 +22,8 @@ export interface LogChunk {
 export interface ApiClient {
   readonly url: string;
   whoami(): Promise<WhoAmI>;
+  /** The runners the action has heard from: what each offers, and its GPUs. */
+  listRunners(): Promise<RunnerView[]>;
   listTasks(query?: TaskQuery): Promise<TaskView[]>;
   getTask(id: string): Promise<TaskView>;
   readLog(id: string, offset: number): Promise<LogChunk>;
@@ -32,6 +34,7 @@ export interface ApiClient {
 }
 
 const TaskList = z.object({ tasks: z.array(TaskView) });
+const RunnerList = z.object({ runners: z.array(RunnerView) });
 const ArtifactList = z.object({ artifacts: z.array(ArtifactView) });
 
 /**
@@ -78,6 +81,7 @@ export function createApiClient(url: string, token: string, fetchImpl: typeof fe
   return {
     url: base,
     whoami: () => json("GET", "/api/whoami", WhoAmI),
+    listRunners: async () => (await json("GET", "/api/runners", RunnerList)).runners,
     async listTasks(query = {}) {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(query)) if (value) params.set(key, value as string);

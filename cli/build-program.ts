@@ -6,6 +6,7 @@ import { registerList } from "./commands/list.js";
 import { registerLogin } from "./commands/login.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerPull } from "./commands/pull.js";
+import { registerRunners } from "./commands/runners.js";
 import { registerStatus } from "./commands/status.js";
 import { registerSubmit } from "./commands/submit.js";
 import { registerUp } from "./commands/up.js";
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerValidate(program, deps);
   registerLogin(program, deps);
   registerWhoami(program, deps);
+  registerRunners(program, deps);
   registerSubmit(program, deps);
   registerStatus(program, deps);
   registerList(program, deps);

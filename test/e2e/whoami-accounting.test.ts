@@ -63,6 +63,11 @@ test("ailab whoami shows the student's own use and budget as the runner's heartb
   assert.equal(who.accounting?.gpuHoursInPeriod.toFixed(2), "0.50");
   assert.deepEqual(who.accountingByRunner?.map((r) => r.runner), ["gpu-box"]);
 
+  // The runner, as students see it when they pick gpu_type, partition or cluster.
+  const runners = await ailabAs(t, h, h.tokens.bob, ["runners"]);
+  assert.equal(runners.code, 0, runners.stderr);
+  assert.equal(runners.stdout, "gpu-box  local  no GPUs  0 of 0 GPUs free\n");
+
   // bob never ran anything here: just his name.
   const bob = await ailabAs(t, h, h.tokens.bob, ["whoami"]);
   assert.equal(bob.stdout, "bob\n");
