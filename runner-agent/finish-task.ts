@@ -26,7 +26,7 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
     // Ended (cancelled, or sbatch refused it) while a job was being submitted: no job of it may be left behind.
     await ctx.scheduler.cancel(task.handle);
   }
-  const runs = await readSweepRuns(task.submit.task, paths, completedIndexes(task.handle));
+  const runs = readSweepRuns(task.submit.task, paths, completedIndexes(task.handle));
   const outcome = taskOutcome(task, runs);
   const runCard = buildRunCard(task, outcome, ctx.scheduler.kind, nodeOf(ctx, task), runs);
   const artifacts = await collectResults(ctx.relay, task.submit, paths, runCard, log);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
-import { AilabError, errnoCode } from "../core/errors.js";
+import { closeSync, openSync, rmSync } from "node:fs";
+import { AilabError } from "../core/errors.js";
+import { readExitCode } from "./read-exit-code.js";
 import { groupMembers, isSameProcessAlive, killGroup, processStartTime } from "./process-group.js";
 import type { JobHandle, JobSpec, JobStatus, Scheduler } from "./scheduler.js";
 
@@ -85,16 +86,4 @@ export class LocalExecutor implements Scheduler {
     const now = processStartTime(handle.pid);
     return now === undefined || now === handle.startTime;
   }
-}
-
-/** The code the script recorded; `null` if the file holds no number; `undefined` if there is none yet. */
-function readExitCode(file: string): number | null | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8").trim();
-  } catch (e) {
-    if (errnoCode(e) === "ENOENT") return undefined;
-    throw e;
-  }
-  return /^\d{1,3}$/.test(text) ? Number(text) : null;
 }

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { errnoCode } from "../core/errors.js";
 import type { FinalState } from "../core/protocol/messages.js";
 import { sweepRuns } from "../core/task/sweep.js";
 import type { Task } from "../core/task/task.js";
 import { runPaths, type JobPaths } from "./job-paths.js";
+import { readExitCode } from "./read-exit-code.js";
 import type { JobHandle } from "./scheduler.js";
 
 /** One run of a sweep as its files tell it. */
@@ -20,14 +19,12 @@ export interface SweepRun {
  * end with code 0) counts as 0 while its exit-code file is not visible yet:
  * a shared file system may show it late on the runner's machine.
  */
-export async function readSweepRuns(task: Task, paths: JobPaths, completed: readonly number[] = []): Promise<SweepRun[]> {
+export function readSweepRuns(task: Task, paths: JobPaths, completed: readonly number[] = []): SweepRun[] {
   if (!task.sweep) return [];
-  return Promise.all(
-    sweepRuns(task.sweep).map(async (parameters, index) => {
-      const exitCode = await readExitCode(runPaths(paths, index).exitCodeFile);
-      return { index, parameters, exitCode: exitCode === undefined && completed.includes(index) ? 0 : exitCode };
-    }),
-  );
+  return sweepRuns(task.sweep).map((parameters, index) => {
+    const exitCode = readExitCode(runPaths(paths, index).exitCodeFile);
+    return { index, parameters, exitCode: exitCode === undefined && completed.includes(index) ? 0 : exitCode };
+  });
 }
 
 /** The elements a job handle says Slurm saw complete (see JobStatus.completedIndexes). */
@@ -63,15 +60,4 @@ export function sweepOutcome(runs: readonly SweepRun[], took: string): { state: 
 export function sweepExitCode(runs: readonly SweepRun[]): number | null {
   const failed = runs.find((r) => r.exitCode !== 0);
   return failed === undefined ? 0 : (failed.exitCode ?? null);
-}
-
-async function readExitCode(file: string): Promise<number | null | undefined> {
-  let text: string;
-  try {
-    text = (await readFile(file, "utf8")).trim();
-  } catch (e) {
-    if (errnoCode(e) === "ENOENT") return undefined;
-    throw e;
-  }
-  return /^\d{1,3}$/.test(text) ? Number(text) : null;
 }

@@ -34,7 +34,7 @@ export async function watchJobs(ctx: RunnerContext, running: readonly TaskRow[])
     const status = states.get(task.id);
     const log = ctx.log.child({ task: task.id });
     if (status?.state === "done") {
-      await jobEnded(ctx, task, status);
+      jobEnded(ctx, task, status);
       log.info("job ended", { exitCode: status.exitCode ?? null, ...(status.reason ? { reason: status.reason } : {}) });
     } else if (status?.state === "running") {
       if (task.startedAt === null) {
@@ -45,7 +45,7 @@ export async function watchJobs(ctx: RunnerContext, running: readonly TaskRow[])
       await shipAndReport(ctx, task);
     } else if (status?.state === "pending") {
       // A sweep whose first runs ended while the rest wait says so.
-      const runs = task.submit.task.sweep ? await readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id)) : [];
+      const runs = task.submit.task.sweep ? readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id)) : [];
       const done = runs.some((r) => r.exitCode !== undefined) ? ` · ${sweepProgress(runs)}` : "";
       const description = `queued · ${status.reason ?? "waiting"}${done}`;
       // progressLine holds the last status line sent while the job waits, so each is sent once.
@@ -71,8 +71,8 @@ function started(ctx: RunnerContext, task: TaskRow & { handle: JobHandle }, stat
   ctx.log.info("job running", { task: task.id, jobId: task.handle.jobId, node: status.node ?? null });
 }
 
-async function jobEnded(ctx: RunnerContext, task: TaskRow & { handle: JobHandle }, status: JobStatus): Promise<void> {
-  const runs = await readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id), status.completedIndexes);
+function jobEnded(ctx: RunnerContext, task: TaskRow & { handle: JobHandle }, status: JobStatus): void {
+  const runs = readSweepRuns(task.submit.task, jobPaths(ctx.config.dataDir, task.id), status.completedIndexes);
   const now = ctx.clock.now();
   const endedAt = Math.min(now, msOf(status.endedAt) ?? now);
   const changes: TaskChanges = {
@@ -124,7 +124,7 @@ async function shipAndReport(ctx: RunnerContext, task: TaskRow): Promise<void> {
   }
   const now = ctx.clock.now();
   if (task.progressAt !== null && now - task.progressAt < ctx.config.progressIntervalMs) return;
-  const line = task.submit.task.sweep ? sweepProgress(await readSweepRuns(task.submit.task, paths)) : await lastLogLine(paths.logFile);
+  const line = task.submit.task.sweep ? sweepProgress(readSweepRuns(task.submit.task, paths)) : await lastLogLine(paths.logFile);
   if (line === "" || line === task.progressLine) return;
   const description = `running ${formatElapsed(now - (task.startedAt ?? now))} · ${line}`;
   ctx.db.transaction(() => {

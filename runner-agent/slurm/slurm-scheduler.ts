@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
 import { AilabError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { ProcessRunner } from "../process-runner.js";
+import { readExitCode } from "../read-exit-code.js";
 import type { JobHandle, JobSpec, JobStatus, Scheduler } from "../scheduler.js";
 import { isFinishedSlurmState } from "./slurm-state.js";
 import { ordinal, parseSqueue, placeInLine, squeueArgs, type SqueueRow } from "./squeue.js";
@@ -158,10 +158,4 @@ function isoTime(text: string | null | undefined): string | null {
   if (!text) return null;
   const ms = new Date(text).getTime();
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
-function readExitCode(file: string): number | null | undefined {
-  if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, "utf8").trim();
-  return /^\d{1,3}$/.test(text) ? Number(text) : null;
 }
