@@ -6,17 +6,14 @@ import type { TaskView } from "../../../core/api/types.js";
 import type { RelayStore } from "../../../core/relay/relay-store.js";
 import { readRunnerInbox, startActionHarness } from "../../helpers/action-harness.js";
 import { git, gitEnv, makeProject, sampleProject } from "../../helpers/action-git.js";
+import { pushAliceProject } from "../../helpers/action-push.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 const BAD_TASK = sampleProject()["task.toml"]!.replace('memory = "1G"', 'memory = "lots"');
 
 test("a task.toml with a mistake gives an error status naming the key, and nothing reaches the runner", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject({ "task.toml": BAD_TASK }), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  await pushAliceProject(t, h, sampleProject({ "task.toml": BAD_TASK }));
 
   const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
   assert.equal(task!.state, "error");
@@ -43,11 +40,7 @@ test("a commit without a task file is an error status too", async (t) => {
 
 test("a replayed push (same repository, ref, commit) makes no second task", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const { env, project } = await pushAliceProject(t, h);
   await h.waitForTasks((tasks) => tasks.length === 1);
 
   // Forget what the refs looked like, then let the action reconcile at start:
@@ -68,11 +61,7 @@ test("a replayed push (same repository, ref, commit) makes no second task", asyn
 
 test("a push made while the action was down is submitted when it starts again", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  const commit = await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/main"], env);
+  const { env, commit } = await pushAliceProject(t, h, sampleProject(), "refs/heads/main");
   await h.action.stop();
   // While it is down, the branch appears in the bare repository by other means.
   const bare = join(h.config.dataDir, "repos", "alice", "proj.git");
@@ -86,11 +75,7 @@ test("a push made while the action was down is submitted when it starts again", 
 
 test("deleting the branch sends a Cancel for its unfinished task", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const { env, project } = await pushAliceProject(t, h);
   const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
   await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "--delete", "ailab/train"], env);
 
@@ -108,11 +93,7 @@ test("deleting the branch sends a Cancel for its unfinished task", async (t) => 
 
 test("a push to a branch outside ailab/ makes no task", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/main"], env);
+  await pushAliceProject(t, h, sampleProject(), "refs/heads/main");
   const { body } = await h.api(h.tokens.alice, "/api/tasks");
   assert.deepEqual((body as { tasks: TaskView[] }).tasks, []);
   assert.deepEqual(await readRunnerInbox(h.relay), []);
@@ -132,11 +113,7 @@ test("a push made while the relay is down is submitted once it is back; git push
       },
     }),
   });
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  await pushAliceProject(t, h);
   assert.deepEqual(await readRunnerInbox(h.relay), [], "nothing sent while the relay fails");
   const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
   assert.equal(task!.state, "submitted");

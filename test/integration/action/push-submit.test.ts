@@ -10,6 +10,7 @@ import { EnvManifest, ToRunner, TreeManifest } from "../../../core/protocol/mess
 import { relayKeys } from "../../../core/relay/layout.js";
 import { ACTION_TEST_SECRET, readRunnerInbox, startActionHarness } from "../../helpers/action-harness.js";
 import { commitAll, git, gitEnv, makeProject, sampleProject, writeFiles } from "../../helpers/action-git.js";
+import { pushAliceProject } from "../../helpers/action-push.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 test("a push of ailab/train sends one signed Submit and lists the task as submitted/pending", async (t) => {
@@ -60,11 +61,7 @@ test("a push of ailab/train sends one signed Submit and lists the task as submit
 
 test("a second push with one file changed uploads exactly one new object", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const { env, project } = await pushAliceProject(t, h);
   const before = await h.relay.list("objects/");
 
   await writeFiles(project, { "train.py": 'print("training harder")\n' });

@@ -5,9 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RunnerView, TaskView, WhoAmI } from "../../../core/api/types.js";
 import { inboxes } from "../../../core/protocol/mailbox.js";
 import { startActionHarness } from "../../helpers/action-harness.js";
-import { git, gitEnv, makeProject, runGit, sampleProject } from "../../helpers/action-git.js";
+import { runGit } from "../../helpers/action-git.js";
 import { accounting, gpu, heartbeat, sendHeartbeat, waitForRunners } from "../../helpers/action-heartbeat.js";
-import { tempDir } from "../../helpers/temp-dir.js";
+import { pushAliceProject } from "../../helpers/action-push.js";
 
 const H100 = "NVIDIA H100 80GB HBM3";
 
@@ -95,11 +95,7 @@ test("GET /api/runners lists every runner; only admins see which task holds a GP
 
 test("heartbeats touch no task, status note or inbox entry of their own", async (t) => {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject(), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const { env } = await pushAliceProject(t, h);
   const [task] = await h.waitForTasks((tasks) => tasks.length === 1);
   const bare = join(h.config.dataDir, "repos", "alice", "proj.git");
   const notesRef = async () => (await runGit(bare, ["rev-parse", "--verify", "--quiet", "refs/notes/ailab"], env)).stdout.trim();

@@ -1,20 +1,15 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { readRunnerInbox, startActionHarness } from "../../helpers/action-harness.js";
-import { commitAll, git, gitEnv, makeProject, sampleProject, writeFiles } from "../../helpers/action-git.js";
-import { tempDir } from "../../helpers/temp-dir.js";
+import { commitAll, git, sampleProject, writeFiles } from "../../helpers/action-git.js";
+import { pushAliceProject } from "../../helpers/action-push.js";
 
 // A newer push to the same branch cancels the older, unfinished task, unless
 // the new commit's task.toml says `supersede = false`.
 
 async function pushTwice(t: TestContext, taskToml: string) {
   const h = await startActionHarness(t);
-  const work = await tempDir(t);
-  const env = gitEnv(work, h.tokens.alice);
-  const project = join(work, "proj");
-  await makeProject(project, sampleProject({ "task.toml": taskToml }), env);
-  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const { env, project } = await pushAliceProject(t, h, sampleProject({ "task.toml": taskToml }));
   const [first] = await h.waitForTasks((tasks) => tasks.length === 1);
   await writeFiles(project, { "train.py": "print('second version')\n" });
   await commitAll(project, "second version", env);
