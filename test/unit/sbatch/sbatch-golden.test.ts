@@ -43,16 +43,9 @@ test("the rendered reference script matches test/golden/sbatch-reference.sh", ()
     task,
     scheduler: "slurm",
     sweepIndex: 1,
-    paths: {
-      projectDir: "/srv/ailab/jobs/mfz3k2a1b0-7f2k/project",
-      envDir: "/srv/ailab/envs/3f9a",
-      logFile: "/srv/ailab/jobs/mfz3k2a1b0-7f2k/job.log",
-      exitCodeFile: "/srv/ailab/jobs/mfz3k2a1b0-7f2k/exit-code",
-    },
+    paths: referencePaths("mfz3k2a1b0-7f2k"),
   });
-  const golden = join(packageRoot(), "test", "golden", "sbatch-reference.sh");
-  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, script);
-  assert.equal(script, readFileSync(golden, "utf8"));
+  assertGolden("sbatch-reference.sh", script);
 });
 
 const SWEEP_TASK = `
@@ -82,14 +75,24 @@ test("the rendered reference sweep (one job array) matches test/golden/sbatch-ar
     task,
     scheduler: "slurm",
     array: { runsDir: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/runs", count: 6 },
-    paths: {
-      projectDir: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/project",
-      envDir: "/srv/ailab/envs/3f9a",
-      logFile: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/job.log",
-      exitCodeFile: "/srv/ailab/jobs/mfz3k2a1b0-8a3c/exit-code",
-    },
+    paths: referencePaths("mfz3k2a1b0-8a3c"),
   });
-  const golden = join(packageRoot(), "test", "golden", "sbatch-array-reference.sh");
+  assertGolden("sbatch-array-reference.sh", script);
+});
+
+/** The runner's paths for a task in the reference layout under /srv/ailab. */
+function referencePaths(taskId: string) {
+  return {
+    projectDir: `/srv/ailab/jobs/${taskId}/project`,
+    envDir: "/srv/ailab/envs/3f9a",
+    logFile: `/srv/ailab/jobs/${taskId}/job.log`,
+    exitCodeFile: `/srv/ailab/jobs/${taskId}/exit-code`,
+  };
+}
+
+/** `script` equals test/golden/<name> (rewritten first with UPDATE_GOLDEN=1). */
+function assertGolden(name: string, script: string): void {
+  const golden = join(packageRoot(), "test", "golden", name);
   if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, script);
   assert.equal(script, readFileSync(golden, "utf8"));
-});
+}
