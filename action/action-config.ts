@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import { networkEnv } from "../core/config/network-env.js";
 import { MIN_SECRET_LENGTH, readRelayConfig, readRelaySecret } from "../core/config/read-relay-settings.js";
 import { ConfigError } from "../core/errors.js";
 import type { RelayConfig } from "../core/relay/open-relay-store.js";
@@ -25,6 +26,8 @@ export interface ActionConfig {
   pollMaxMs: number;
   /** PATH used to find `git` (the action runs `git http-backend`, `git notes`, …). */
   searchPath?: string;
+  /** CA bundles, proxies and UV_* from the action's environment, kept for the git it runs (see networkEnv). */
+  networkEnv: Record<string, string>;
 }
 
 /** What the command line gave; every member may also come from the environment. */
@@ -86,6 +89,7 @@ export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv 
     pollMinMs,
     pollMaxMs,
     ...(env.PATH !== undefined ? { searchPath: env.PATH } : {}),
+    networkEnv: networkEnv(env),
   };
 }
 

@@ -36,7 +36,7 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? createLogger({ secrets: [config.secret], tags: { agent: "action" } });
   const db = openActionDb(config.dataDir);
-  const git = createGitRunner({ ...(config.searchPath !== undefined ? { searchPath: config.searchPath } : {}), home: config.dataDir });
+  const git = createGitRunner({ ...(config.searchPath !== undefined ? { searchPath: config.searchPath } : {}), home: config.dataDir, networkEnv: config.networkEnv });
   const repos = new Repositories(join(config.dataDir, "repos"), git);
   const locks = new KeyedLock();
   const now = () => new Date(clock.now()).toISOString();

@@ -10,8 +10,9 @@ export interface ProcessResult {
 
 /**
  * Runs `git` with an argument array (never a shell string) in an environment
- * of our own: only PATH from outside, no system or global git config, so the
- * host's settings cannot change what the built-in git host does.
+ * of our own: from outside only PATH and the network settings (CA bundles,
+ * proxies), no system or global git config, so the host's settings cannot
+ * change what the built-in git host does.
  */
 export interface GitRunner {
   /** Runs git to the end; a non-zero exit throws GitError unless `allowFailure`. */
@@ -30,8 +31,9 @@ export class GitError extends AilabError {
   }
 }
 
-export function createGitRunner(options: { searchPath?: string; home: string }): GitRunner {
+export function createGitRunner(options: { searchPath?: string; home: string; networkEnv?: Record<string, string> }): GitRunner {
   const base: Record<string, string> = {
+    ...options.networkEnv,
     PATH: options.searchPath ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: options.home,
     GIT_CONFIG_NOSYSTEM: "1",

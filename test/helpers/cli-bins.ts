@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
+import { networkEnv } from "../../core/config/network-env.js";
 import { packageRoot } from "../../core/package-root.js";
 
 export interface BinResult {
@@ -19,11 +20,14 @@ export const BINS = {
 
 /**
  * An environment for the programs a test starts: a private HOME and config
- * folder, fast polling, fixed git identity, and the user's uv cache shared
- * so that wheels are not downloaded again for every test.
+ * folder, fast polling, fixed git identity, the user's uv cache shared so
+ * that wheels are not downloaded again for every test, and the machine's CA
+ * bundles, proxies and UV_* settings (without them uv cannot download
+ * through a network that re-signs TLS).
  */
 export function binEnv(home: string, more: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {
+    ...networkEnv(process.env),
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),

@@ -4,6 +4,7 @@ import type { TestContext } from "node:test";
 import { createApiClient } from "../../cli/api-client.js";
 import type { CliContext } from "../../cli/cli-context.js";
 import { configDir, fileConfigStore } from "../../cli/config-store.js";
+import { networkEnv } from "../../core/config/network-env.js";
 import { runProcess } from "../../cli/run-process.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -33,6 +34,7 @@ export async function cliTestContext(t: TestContext, options: { stdin?: string; 
   let err = "";
   const controller = new AbortController();
   const env: Record<string, string | undefined> = {
+    ...networkEnv(process.env),
     PATH: process.env.PATH,
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),

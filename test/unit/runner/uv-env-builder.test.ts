@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { networkEnv } from "../../../core/config/network-env.js";
 import { hasCode } from "../../../core/errors.js";
 import { DirRelayStore } from "../../../core/relay/dir-store.js";
 import { ObjectCache } from "../../../runner-agent/object-cache.js";
@@ -25,7 +26,7 @@ async function setup(t: Parameters<typeof tempDir>[0], options: { uvPath?: strin
     new UvEnvBuilder({
       root: join(root, "envs"),
       uvPath: options.uvPath ?? "uv",
-      baseEnv: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? root },
+      baseEnv: { ...networkEnv(process.env), PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? root },
       uvEnv: {},
       relay: store,
       objects: new ObjectCache(join(root, "objects"), store),
