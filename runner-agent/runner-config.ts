@@ -25,6 +25,12 @@ export interface RunnerConfig {
   uvPath: string;
   /** Extra environment for `uv sync` (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS). */
   uvEnv: Record<string, string>;
+  /**
+   * A package index mirror (a PEP 503 "simple" URL) that every package is
+   * downloaded from instead of the URLs a lockfile names; the lockfile's
+   * versions and hashes still decide what is installed.
+   */
+  packageIndex?: string;
   /** Admin's replacement for templates/sbatch.hbs, if any. */
   templatePath?: string;
   pollMinMs: number;
@@ -59,6 +65,7 @@ export interface RunnerFlags extends FairShareFlags {
   relayDir?: string;
   secretFile?: string;
   uv?: string;
+  packageIndex?: string;
   maxJobs?: string;
   template?: string;
   pollMinMs?: string;
@@ -77,6 +84,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: local, the name ailab-action sends to before any runner has reported)",
   AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
   AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
+  AILAB_PACKAGE_INDEX: "a package index mirror (https://mirror.example.org/pypi/simple) that environments are built from instead of the URLs in uv.lock; versions and hashes still come from uv.lock (default: none)",
   AILAB_SCHEDULER: "where jobs run: local (this machine) or slurm (sbatch) (default: local)",
   AILAB_PARTITIONS: "Slurm partitions tasks may name, such as gpu,debug (default: every partition sinfo lists)",
   AILAB_MAX_JOBS: "jobs building or running at once with the local executor; the rest wait in order (default: 1)",
@@ -112,6 +120,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   const pollMinMs = whole("pollMinMs", "AILAB_POLL_MIN_MS", 1000, 10);
   const pollMaxMs = whole("pollMaxMs", "AILAB_POLL_MAX_MS", Math.max(15000, pollMinMs), pollMinMs);
   const template = setting(flags.template, "AILAB_TEMPLATE");
+  const packageIndex = readPackageIndex(setting(flags.packageIndex, "AILAB_PACKAGE_INDEX"), flags.packageIndex === undefined ? "AILAB_PACKAGE_INDEX" : "--package-index");
   return {
     name,
     dataDir,
@@ -120,6 +129,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     scheduler: readScheduler(flags, env, () => whole("maxJobs", "AILAB_MAX_JOBS", 1, 1)),
     uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
     uvEnv: pick(env, (key) => key.startsWith("UV_")),
+    ...(packageIndex ? { packageIndex } : {}),
     ...(template ? { templatePath: resolve(template) } : {}),
     pollMinMs,
     pollMaxMs,
@@ -164,6 +174,24 @@ function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: () =
     throw new ConfigError(`${partitionsSetting} ${JSON.stringify(text)} is not valid: expected Slurm partition names separated by commas (gpu,debug)`, { setting: partitionsSetting });
   }
   return { kind, maxJobs: Number.POSITIVE_INFINITY, partitions: [...new Set(partitions)] };
+}
+
+function readPackageIndex(text: string | undefined, setting: string): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.username || url.password)) {
+    // Not quoted back: the value holds a password.
+    throw new ConfigError(`${setting} holds credentials: give the mirror's URL without them (uv reads them from ~/.netrc)`, { setting });
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new ConfigError(`${setting} ${JSON.stringify(text)} is not valid: expected the http(s) URL of a package index, such as https://mirror.example.org/pypi/simple`, { setting });
+  }
+  return url.href.replace(/\/+$/, "");
 }
 
 function readGpus(text: string | undefined, setting: string): "auto" | string[] {

@@ -51,7 +51,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
     const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
     const run = deps.run ?? runProcess;
-    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, relay, objects, run });
+    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
     const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
     const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions };
     await checkUv(envs, log);

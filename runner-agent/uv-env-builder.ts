@@ -18,6 +18,8 @@ export interface UvEnvBuilderOptions {
   /** The environment uv starts from (the runner's, without AILAB_*), then `uvEnv` on top. */
   baseEnv: Record<string, string>;
   uvEnv: Record<string, string>;
+  /** A package index mirror to download every package from (see RunnerConfig.packageIndex). */
+  packageIndex?: string;
   relay: RelayStore;
   objects: ObjectCache;
   run: ProcessRunner;
@@ -101,7 +103,7 @@ export class UvEnvBuilder {
     }
     const venvDir = join(dir, "venv");
     const env = { ...this.env(), UV_PROJECT_ENVIRONMENT: venvDir };
-    const steps: [string, string[]][] = [["uv sync", [uvPath, "sync", "--frozen", "--no-install-project"]]];
+    const steps = dependencySteps(uvPath, buildDir, venvDir, this.options.packageIndex);
     if (wheels.length > 0) steps.push(["uv pip install", [uvPath, "pip", "install", "--python", join(venvDir, "bin", "python"), ...wheels]]);
     let output = "";
     for (const [step, argv] of steps) {
@@ -126,9 +128,28 @@ export class UvEnvBuilder {
 
   private env(): Record<string, string> {
     const env: Record<string, string> = { ...this.options.baseEnv, ...this.options.uvEnv, NO_COLOR: "1", UV_NO_PROGRESS: "1" };
+    if (this.options.packageIndex) env.UV_DEFAULT_INDEX = this.options.packageIndex;
     delete env.VIRTUAL_ENV;
     return env;
   }
+}
+
+/**
+ * The uv commands that install a project's locked dependencies into
+ * `venvDir`. Without a mirror: `uv sync --frozen`. `uv sync --frozen`
+ * downloads from the URLs written in uv.lock and ignores every index setting,
+ * so with a mirror the lock is exported (exact versions and hashes) and
+ * installed with `uv pip sync` from the mirror; uv checks each file against
+ * the lock's hash, so the mirror cannot change what is installed.
+ */
+function dependencySteps(uvPath: string, buildDir: string, venvDir: string, packageIndex: string | undefined): [string, string[]][] {
+  if (!packageIndex) return [["uv sync", [uvPath, "sync", "--frozen", "--no-install-project"]]];
+  const requirements = join(buildDir, "locked-requirements.txt");
+  return [
+    ["uv export", [uvPath, "export", "--frozen", "--no-emit-project", "--no-header", "--format", "requirements.txt", "--output-file", requirements]],
+    ["uv venv", [uvPath, "venv", "--quiet", venvDir]],
+    ["uv pip sync", [uvPath, "pip", "sync", "--python", join(venvDir, "bin", "python"), "--default-index", packageIndex, requirements]],
+  ];
 }
 
 async function readEnvManifest(relay: RelayStore, hash: string): Promise<EnvManifest> {

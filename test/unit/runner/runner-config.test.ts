@@ -47,11 +47,13 @@ test("bad values are quoted back with the form expected, and the secret is never
     [{}, { AILAB_RELAY_DIR: "/r", HOME: "/h" }, /no relay secret: set AILAB_SECRET, or AILAB_SECRET_FILE/],
     [{}, { ...env, AILAB_SECRET: "short" }, /5 characters long: expected at least 16/],
     [{ secretFile: "/no/such/file" }, env, /cannot read the secret file "\/no\/such\/file" \(ENOENT\)/],
+    [{}, { ...env, AILAB_PACKAGE_INDEX: "mirror.example.org/simple" }, /AILAB_PACKAGE_INDEX "mirror.example.org\/simple" is not valid: expected the http\(s\) URL of a package index/],
+    [{ packageIndex: "https://me:pw@mirror.example.org/simple" }, env, /--package-index holds credentials: give the mirror's URL without them/],
   ];
   for (const [flags, vars, message] of cases) {
     assert.throws(
       () => readRunnerConfig(flags, vars),
-      (e: unknown) => hasCode(e, "ConfigError") && message.test(e.message) && !e.message.includes(SECRET),
+      (e: unknown) => hasCode(e, "ConfigError") && message.test(e.message) && !e.message.includes(SECRET) && !e.message.includes(":pw@"),
       message.source,
     );
   }
@@ -64,4 +66,13 @@ test("an S3 relay comes from s3://BUCKET/PREFIX, and neither the S3 keys nor ail
   );
   assert.equal(config.relay.kind, "s3");
   assert.deepEqual(Object.keys(config.baseEnv).sort(), ["HOME", "PATH"]);
+});
+
+test("the network settings (CA bundles, proxies, UV_*) reach uv and jobs, and a package index mirror is an URL", () => {
+  const network = { SSL_CERT_FILE: "/etc/campus-ca.pem", SSL_CERT_DIR: "/etc/ssl/certs", HTTPS_PROXY: "http://proxy:3128", https_proxy: "http://proxy:3128", NO_PROXY: "localhost", UV_INDEX_STRATEGY: "first-index" };
+  const config = readRunnerConfig({}, { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h", AILAB_PACKAGE_INDEX: "https://mirror.example.org/pypi/simple/", ...network });
+  for (const [name, value] of Object.entries(network)) assert.equal(config.baseEnv[name], value, name);
+  assert.equal(config.uvEnv.UV_INDEX_STRATEGY, "first-index");
+  assert.equal(config.packageIndex, "https://mirror.example.org/pypi/simple");
+  assert.equal(readRunnerConfig({}, { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h" }).packageIndex, undefined);
 });
