@@ -35,6 +35,9 @@ cleanup() {
   if [ -n "$up_pid" ] && kill -0 "$up_pid" 2>/dev/null; then
     printf '\n==> stopping ailab up\n' >&2
     kill -TERM "$up_pid" 2>/dev/null || true
+    # It stops its job and closes the relay; if it has not in 15 s, it is killed.
+    for _ in $(seq 150); do kill -0 "$up_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$up_pid" 2>/dev/null || true
     wait "$up_pid" 2>/dev/null || true
   fi
   if [ "$status" -ne 0 ] && [ -s "$work/up.log" ]; then
@@ -53,7 +56,10 @@ trap cleanup EXIT
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
 say "starting ailab up on $url (server and runner, local executor)"
-ailab up --dir "$work/state" --host 127.0.0.1 --port "$port" 2>"$work/up.log" &
+# node itself in the background, not the ailab function: $! is then the
+# server's own PID (a backgrounded function is a subshell, and killing that
+# would leave the server running).
+node "$repo_root/dist/cli/main.js" up --dir "$work/state" --host 127.0.0.1 --port "$port" 2>"$work/up.log" &
 up_pid=$!
 for _ in $(seq 120); do
   grep -q "ailab is up at" "$work/up.log" 2>/dev/null && break

@@ -45,8 +45,7 @@ if [ "$needs_pip" -eq 1 ] && ! python3 -m pip --version >/dev/null 2>&1; then mi
 if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null || { say "missing ${missing[*]} and no apt-get to install them"; exit 1; }
   say "installing ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root bash scripts/apt-install.sh "${missing[@]}"
 fi
 command -v node >/dev/null || { say "Node.js 20 or newer is needed (https://nodejs.org or apt-get install nodejs npm)"; exit 1; }
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { say "Node.js $(node --version) is too old: 20 or newer is needed"; exit 1; }

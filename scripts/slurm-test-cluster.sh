@@ -3,7 +3,9 @@
 # ailab's tests: slurmctld + slurmd from Debian's slurm-wlm, munge for auth,
 # select/cons_tres with two fake GPUs (gres File= entries point at plain files
 # this script creates; AutoDetect=off), DefMemPerCPU so jobs share the node.
-# Idempotent: run it again and it restarts the daemons with the same config.
+# Idempotent: run it again and a cluster that is up with the same config is
+# left as it is; otherwise the daemons are restarted, keeping Slurm's saved
+# state, so jobs already queued survive either way.
 # Needs root. Usage: scripts/slurm-test-cluster.sh [start|stop|status]
 set -euo pipefail
 
@@ -36,9 +38,7 @@ fi
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then
   echo "slurm-test-cluster: installing slurm-wlm and munge from Debian" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends slurm-wlm slurm-client munge >/dev/null
+  bash "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" slurm-wlm slurm-client munge
 fi
 
 mkdir -p "$conf_dir" "$gpu_dir" "$log_dir" /var/spool/slurmctld /var/spool/slurmd /run/munge
@@ -59,7 +59,9 @@ fi
 
 # The node advertises 8 CPUs and 8 GB whatever the machine has
 # (config_overrides), so tests can ask for a few CPUs each on a 2-core box.
-cat >"$conf_dir/slurm.conf" <<CONF
+new_conf="$(mktemp -d)"
+trap 'rm -rf "$new_conf"' EXIT
+cat >"$new_conf/slurm.conf" <<CONF
 ClusterName=ailabtest
 SlurmctldHost=$node(127.0.0.1)
 SlurmUser=root
@@ -95,14 +97,23 @@ PartitionName=gpu Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 PartitionName=debug Nodes=ALL Default=NO MaxTime=INFINITE State=UP
 CONF
 
-cat >"$conf_dir/gres.conf" <<CONF
+cat >"$new_conf/gres.conf" <<CONF
 AutoDetect=off
 NodeName=$node Name=gpu Type=a100 File=$gpu_dir/nvidia[0-1]
 CONF
 
-stop_daemons
-/usr/sbin/slurmctld -c
-/usr/sbin/slurmd
+same_conf=1
+for f in slurm.conf gres.conf; do cmp -s "$new_conf/$f" "$conf_dir/$f" || same_conf=0; done
+if [ "$same_conf" -eq 1 ] && pgrep -x slurmctld >/dev/null && pgrep -x slurmd >/dev/null && sinfo -h >/dev/null 2>&1; then
+  echo "slurm-test-cluster: already up with this configuration; left as it is" >&2
+else
+  cp "$new_conf/slurm.conf" "$new_conf/gres.conf" "$conf_dir/"
+  stop_daemons
+  # No -c (clean start): slurmctld recovers its saved state, so a restart
+  # keeps the queue.
+  /usr/sbin/slurmctld
+  /usr/sbin/slurmd
+fi
 
 # Wait until the node is idle (or mixed/allocated from an earlier run's jobs).
 for _ in $(seq 120); do
