@@ -10,7 +10,7 @@ import { SLURM_NAME_PATTERN } from "./slurm-forms.js";
 import { formatBytes, TASK_LIMITS } from "./task-limits.js";
 import { isTaskName, TASK_NAME_EXPECTED } from "./task-name.js";
 import { Task } from "./task.js";
-import { describeValue, IssueList, TableReader } from "./toml-table-reader.js";
+import { describeValue, isTable, IssueList, TableReader } from "./toml-table-reader.js";
 
 export const TASK_FILE_NAMES = ["task.toml", "task_config.toml"] as const;
 
@@ -64,7 +64,9 @@ export function parseTaskFile(text: string, options: { file: string; branch?: st
   const run = readRun(runReader, issues, workdir);
   const sweep = readSweep(top.subTable("sweep"));
   const commandKey = runReader?.table.command !== undefined ? "run.command" : "run.commands";
-  checkPlaceholders(issues, run, Object.keys(sweep ?? {}), commandKey);
+  // Every name written under [sweep] counts, even one whose values were wrong: that is reported once, there.
+  const sweepNames = isTable(doc.sweep) ? Object.keys(doc.sweep) : [];
+  checkPlaceholders(issues, run, sweepNames, commandKey);
   top.finish();
   checkJobTextSize(issues, run, environment, commandKey);
 
@@ -105,7 +107,7 @@ function readName(reader: TableReader | undefined, issues: IssueList, branch: st
 
 /** The message for a task file over TASK_LIMITS.fileBytes; the CLI and the action say the same. */
 export function tooBigMessage(bytes: number): string {
-  return `expected a task file of at most ${formatBytes(TASK_LIMITS.fileBytes)}, got ${formatBytes(bytes)}`;
+  return `expected a task file of at most ${formatBytes(TASK_LIMITS.fileBytes)} (${TASK_LIMITS.fileBytes} bytes), got ${bytes} bytes`;
 }
 
 /**

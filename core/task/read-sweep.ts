@@ -32,7 +32,7 @@ export function readSweep(reader: TableReader | undefined): Sweep | undefined {
       continue;
     }
     const parameter = sweepParameter(value);
-    if (parameter === undefined) reader.wrong(key, VALUES_EXPECTED, value);
+    if ("bad" in parameter) reader.wrong(key, VALUES_EXPECTED, parameter.bad);
     else parameters.set(name, parameter);
   }
   reader.finish();
@@ -41,29 +41,30 @@ export function readSweep(reader: TableReader | undefined): Sweep | undefined {
   if (runs > MAX_SWEEP_RUNS) {
     const counts = [...parameters.values()].map((p) => p.count).join(" × ");
     reader.issues.add(reader.prefix, `expected at most ${MAX_SWEEP_RUNS} runs in all, got ${counts} = ${runs.toLocaleString("en-US")}`);
-    return Object.fromEntries([...parameters.keys()].map((name) => [name, []])); // the names still count for placeholders
+    return {};
   }
   const sweep: Sweep = {};
   for (const [name, parameter] of parameters) sweep[name] = parameter.values();
   return sweep;
 }
 
-function sweepParameter(value: unknown): Parameter | undefined {
+/** The parameter, or the value to quote back as wrong (the whole value, or the bad item of an array). */
+function sweepParameter(value: unknown): Parameter | { bad: unknown } {
   if (typeof value === "string") {
     const m = RANGE.exec(value);
-    if (!m) return undefined;
+    if (!m) return { bad: value };
     const from = Number(m[1]);
     const to = Number(m[2]);
-    if (to < from || to - from >= MAX_SWEEP_RUNS) return undefined;
+    if (to < from || to - from >= MAX_SWEEP_RUNS) return { bad: value };
     const count = to - from + 1;
     return { count, values: () => Array.from({ length: count }, (_, i) => from + i) };
   }
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_SWEEP_RUNS) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_SWEEP_RUNS) return { bad: value };
   const values: (string | number)[] = [];
   for (const v of value as unknown[]) {
     if (typeof v === "bigint" && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) values.push(Number(v));
     else if ((typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && SWEEP_VALUE_PATTERN.test(v))) values.push(v);
-    else return undefined;
+    else return { bad: v };
   }
   return { count: values.length, values: () => values };
 }
