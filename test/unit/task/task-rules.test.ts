@@ -15,7 +15,7 @@ test("TOML integers stay whole numbers in the task; floats that look whole are r
   assert.deepEqual(task.resources, { gpus: 2, cpus: 16, memory: "4096", timeLimit: "90" });
   assert.deepEqual(task.environment.env, { SEED: "7", RATE: "0.5" });
   assert.deepEqual(task.sweep, { a: [1, 2, 0.5, "x"] });
-  assert.equal(typeof task.sweep!.a![0], "number");
+  assert.equal(typeof task.sweep.a[0], "number");
   for (const bad of ["gpus = 4.0", "gpus = 1e9", "cpus = 4e0", "time_limit = 90.0"]) {
     assert.throws(() => parse(`[resources]\n${bad}\n${RUN.replace(" {a}", "")}`), TaskFileError, bad);
   }
