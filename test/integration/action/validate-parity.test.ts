@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { describeIssues } from "../../../action/submit/describe-issues.js";
 import { planTask } from "../../../action/submit/plan-task.js";
 import { readBlobBytes, readCommitTree } from "../../../action/submit/read-commit-tree.js";
 import { formatError, runCli } from "../../../cli/run-cli.js";
@@ -33,6 +34,8 @@ test("validate and the action give every bad project the same verdict in the sam
     const plan = await planTask(tree, "ailab/train", (file) => readBlobBytes(gitdir, file.oid, cache));
     assert.equal(plan.ok, false, `${project.name}: the action accepted it`);
     const action = formatError(new TaskFileError(plan.ok ? [] : plan.issues));
+    // The commit status quotes the first issue; a 100 KB value must not make it 100 KB long.
+    assert.ok(describeIssues(plan.ok ? [] : plan.issues).length < 600, `${project.name}: a long status line`);
 
     const before = cli.stderr().length;
     assert.equal(await runCli(["validate", dir], cli.ctx), 1, `${project.name}: validate accepted it`);

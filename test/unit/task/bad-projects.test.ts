@@ -15,7 +15,7 @@ function assertRefused(project: BadProject, exitCode: number | null, stderr: str
   const where = `${project.name}:\n${stderr}`;
   assert.equal(exitCode, 1, where);
   assert.equal(stdout, "", where);
-  assert.match(stderr, /^error: the task file has \d+ problems?:\n/, where);
+  assert.match(stderr, /^error: the (task file|project) has \d+ problems?:\n/, where);
   const line = stderr.split("\n").find((l) => l.startsWith(`  ${project.file}: ${project.key}: `));
   assert.ok(line, `${project.name}: no issue at ${project.file}: ${project.key}:\n${stderr}`);
   if (project.message) assert.match(line, project.message, where);
