@@ -22,12 +22,17 @@ export async function runCli(argv: readonly string[], ctx: CliContext, build: (c
   }
 }
 
+const MAX_ISSUES_SHOWN = 50;
+
 /** The message a user sees for an error: every issue of a task file (or of the files it names), one per line. */
 export function formatError(e: unknown, debug = false): string {
   if (e instanceof TaskFileError) {
     const n = e.issues.length;
     const what = e.issues.every((i) => (TASK_FILE_NAMES as readonly string[]).includes(i.file)) ? "the task file" : "the project";
-    return `error: ${what} has ${n} problem${n === 1 ? "" : "s"}:\n${e.issues.map((i) => `  ${i.file}: ${i.key}: ${i.message}`).join("\n")}\n`;
+    // A file of 50,000 unknown keys must not print 50,000 lines; the first ones say what is wrong.
+    const shown = e.issues.slice(0, MAX_ISSUES_SHOWN).map((i) => `  ${i.file}: ${i.key}: ${i.message}`);
+    if (n > MAX_ISSUES_SHOWN) shown.push(`  … and ${n - MAX_ISSUES_SHOWN} more`);
+    return `error: ${what} has ${n} problem${n === 1 ? "" : "s"}:\n${shown.join("\n")}\n`;
   }
   if (e instanceof AilabError) return `error: ${e.message}\n${debug && e.stack ? e.stack + "\n" : ""}`;
   if (e instanceof Error) return `error: ${e.message}\n${debug && e.stack ? e.stack + "\n" : ""}`;

@@ -36,11 +36,12 @@ export function readSweep(reader: TableReader | undefined): Sweep | undefined {
     else parameters.set(name, parameter);
   }
   reader.finish();
-  let runs = 1;
-  for (const { count } of parameters.values()) runs *= count; // at most 1000 per parameter: no overflow to worry about before it passes the limit
+  const counts = [...parameters.values()].map((p) => p.count);
+  const runs = counts.reduce((product, count) => product * count, 1); // a float: a huge sweep may reach Infinity, still > the limit
   if (runs > MAX_SWEEP_RUNS) {
-    const counts = [...parameters.values()].map((p) => p.count).join(" × ");
-    reader.issues.add(reader.prefix, `expected at most ${MAX_SWEEP_RUNS} runs in all, got ${counts} = ${runs.toLocaleString("en-US")}`);
+    const product = runs < 1e15 ? runs.toLocaleString("en-US") : "more than 10^15";
+    const shown = counts.length <= 6 ? `${counts.join(" × ")} = ${product}` : `${product} (${counts.length} parameters)`;
+    reader.issues.add(reader.prefix, `expected at most ${MAX_SWEEP_RUNS} runs in all, got ${shown}`);
     return {};
   }
   const sweep: Sweep = {};

@@ -255,6 +255,7 @@ const sweep: Row[] = [
   ['the name "bad-name"', sweepWith('a = [1]\n"bad-name" = [1]'), "task.toml", "sweep.bad-name"],
   ["the name task_id", sweepWith("a = [1]\ntask_id = [1]"), "task.toml", "sweep.task_id"],
   ["sweep = 3", task(`sweep = 3\n${RUN}`), "task.toml", "sweep", /a table/],
+  ["200 parameters of 1000 values", task(`[run]\ncommand = "x"\n[sweep]\n${Array.from({ length: 200 }, (_, i) => `p${i} = "1..1000"`).join("\n")}\n`), "task.toml", "sweep", /more than 10\^15 \(200 parameters\)$/],
 ];
 
 const topLevel: Row[] = [
@@ -264,6 +265,7 @@ const topLevel: Row[] = [
   ["a 100-character unknown key", task(`${big(100, "k")} = 1\n${RUN}`), "task.toml", `"${big(40, "k")}"… (100 characters)`, /unknown key/],
   ["an empty file", task(""), "task.toml", "run.command"],
   ["only comments", task("# nothing here\n"), "task.toml", "run.command"],
+  ["20000 unknown keys", task(`${RUN}${Array.from({ length: 20_000 }, (_, i) => `k${i} = 1`).join("\n")}\n`), "task.toml", "run.k0", /unknown key/],
 ];
 
 /**
