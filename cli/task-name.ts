@@ -1,5 +1,6 @@
 import { basename } from "node:path";
-import { TASK_NAME_PATTERN } from "../core/task/task.js";
+import { isTaskName, TASK_NAME_EXPECTED } from "../core/task/task-name.js";
+import { quoteString } from "../core/task/toml-table-reader.js";
 import { UsageError } from "./cli-errors.js";
 import type { GitRepo } from "./git-repo.js";
 
@@ -17,7 +18,7 @@ export function taskNameFrom(text: string): string | undefined {
     .replace(/^[^A-Za-z0-9]+/, "")
     .slice(0, 64)
     .replace(/(\.lock|[.-])+$/, "");
-  return TASK_NAME_PATTERN.test(name) ? name : undefined;
+  return isTaskName(name) ? name : undefined;
 }
 
 /**
@@ -31,8 +32,8 @@ export async function defaultTaskName(repo: GitRepo | undefined, dir: string): P
 
 /** Checks a name the user typed (`--name`): it becomes the branch `ailab/<name>`. */
 export function checkTaskName(name: string): string {
-  if (!TASK_NAME_PATTERN.test(name) || name.endsWith(".lock") || name.includes("..")) {
-    throw new UsageError("BadTaskName", `task name ${JSON.stringify(name)} must match ${TASK_NAME_PATTERN.source} (e.g. "train-resnet")`);
+  if (!isTaskName(name)) {
+    throw new UsageError("BadTaskName", `task name ${quoteString(name)}: expected ${TASK_NAME_EXPECTED} (e.g. "train-resnet")`);
   }
   return name;
 }

@@ -6,6 +6,7 @@ import { AilabError, errnoCode } from "../core/errors.js";
 import { sha256 } from "../core/hash.js";
 import { EnvManifest } from "../core/protocol/messages.js";
 import { relayKeys } from "../core/relay/layout.js";
+import { isWheelFileName } from "../core/task/wheel-file-name.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
 import type { ObjectCache } from "./object-cache.js";
 import type { ProcessRunner } from "./process-runner.js";
@@ -32,8 +33,6 @@ export interface BuiltEnv {
   /** True when this call built it, false when it was in the cache. */
   built: boolean;
 }
-
-const WHEEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.whl$/;
 
 /**
  * Builds Python environments with uv, once per (env hash, uv version):
@@ -97,7 +96,7 @@ export class UvEnvBuilder {
     if (manifest.pythonVersion) await copyFile(objects.pathOf(manifest.pythonVersion), join(buildDir, ".python-version"));
     const wheels: string[] = [];
     for (const wheel of manifest.wheels) {
-      if (!WHEEL_NAME.test(wheel.name)) throw new AilabError("BadManifest", `extra wheel name ${JSON.stringify(wheel.name)} is not a wheel file name`);
+      if (!isWheelFileName(wheel.name)) throw new AilabError("BadManifest", `extra wheel name ${JSON.stringify(wheel.name)} is not a wheel file name`);
       wheels.push(join(buildDir, "wheels", wheel.name));
       await copyFile(objects.pathOf(wheel.object), wheels[wheels.length - 1]!);
     }

@@ -2,7 +2,7 @@ import { newTaskId } from "../../core/ids.js";
 import { inboxes, sealMessage } from "../../core/protocol/mailbox.js";
 import type { Submit } from "../../core/protocol/messages.js";
 import { publishEnv, publishSnapshot } from "../../core/snapshot/publish-snapshot.js";
-import { TASK_NAME_PATTERN } from "../../core/task/task.js";
+import { isTaskName } from "../../core/task/task-name.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
 import { enqueueMessage } from "../relay/outbox.js";
@@ -36,7 +36,7 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
   const cache = {};
   const read = (file: CommitFile) => readBlobBytes(gitDir, file.oid, cache);
   const tree = await readCommitTree(gitDir, push.commit, cache);
-  const plan = await planTask(tree, branch, async (file) => Buffer.from(await read(file)).toString("utf8"));
+  const plan = await planTask(tree, branch, read);
   const taskId = newTaskId(ctx.clock.now());
   const base = { id: taskId, user: push.pusher, repo: push.repo, branch, commit: push.commit, now: nowIso(ctx) };
 
@@ -125,5 +125,5 @@ export function failPush(ctx: ActionContext, push: PendingPush, error: unknown):
 /** The task name for a task file that could not be read: the branch after `ailab/`, made safe. */
 function fallbackName(branch: string): string {
   const name = branch.replace(/^ailab\//, "").replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);
-  return TASK_NAME_PATTERN.test(name) ? name : "task";
+  return isTaskName(name) ? name : "task";
 }

@@ -1,14 +1,16 @@
-import { resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { renderBatchScript } from "../../core/sbatch/render-batch-script.js";
-import { findTaskFile } from "../../core/task/find-task-file.js";
-import { parseTaskFile } from "../../core/task/parse-task-file.js";
+import { checkProject } from "../../core/task/check-project.js";
+import { folderProjectView } from "../../core/task/folder-project-view.js";
+import { TaskFileError } from "../../core/task/parse-task-file.js";
 import { sweepRuns } from "../../core/task/sweep.js";
 import type { Task } from "../../core/task/task.js";
 import type { CliContext } from "../cli-context.js";
 import { tryOpenGitRepo } from "../git-repo.js";
 import type { CommandDeps } from "../new-program.js";
+import { uncommittedTaskFiles } from "../uncommitted-task-files.js";
 import { defaultTaskName } from "../task-name.js";
 
 export interface ValidateOptions {
@@ -52,16 +54,23 @@ export const PREVIEW_PATHS = {
 export const PREVIEW_TASK_ID = "0000000000-0000";
 
 /**
- * Parses the project's task file the way the server will (the default name
- * comes from the current branch or the folder). Invalid: TaskFileError with
- * every issue (exit 1). Valid: a summary, the task as JSON, or the batch
- * script on stdout.
+ * Checks the project folder with checkProject, the function the action runs
+ * on every push, so the verdict and its words are the server's (the default
+ * name comes from the current branch or the folder). Invalid: TaskFileError
+ * with every issue (exit 1). Valid: a summary, the task as JSON, or the
+ * batch script on stdout, and a note on stderr for each file the task needs
+ * that HEAD does not have (the push sends the commit, not the folder).
  */
 export async function runValidate(ctx: CliContext, options: ValidateOptions): Promise<void> {
   const dir = resolve(ctx.cwd, options.dir);
-  const { file, text } = await findTaskFile(dir);
   const repo = await tryOpenGitRepo(ctx, dir);
-  const task = parseTaskFile(text, { file, branch: `ailab/${await defaultTaskName(repo, dir)}` });
+  const verdict = await checkProject(folderProjectView(dir), { branch: `ailab/${await defaultTaskName(repo, dir)}` });
+  if (!verdict.ok) throw new TaskFileError(verdict.issues);
+  const { task, file } = verdict;
+  for (const path of repo ? await uncommittedTaskFiles(ctx, repo, dir, file, task) : []) {
+    const shown = relative(ctx.cwd, join(dir, path)) || path;
+    ctx.stderr.write(`note: ${shown} is not committed, so a push would not have it: git add ${shown}, then commit\n`);
+  }
 
   if (options.render) {
     const login = await ctx.config.read().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { TASK_NAME_PATTERN } from "./task.js";
+import { isTaskName } from "./task-name.js";
 
 /**
  * The task.toml `ailab init` writes: every key shown, the optional ones
@@ -8,7 +8,7 @@ import { TASK_NAME_PATTERN } from "./task.js";
  */
 export function starterTaskToml(options: { name?: string; command?: string } = {}): string {
   const name =
-    options.name !== undefined && TASK_NAME_PATTERN.test(options.name)
+    options.name !== undefined && isTaskName(options.name)
       ? `name = ${JSON.stringify(options.name)}`
       : `# name = "train"                # default: the branch name after ailab/`;
   const command = JSON.stringify(options.command ?? "python main.py");
@@ -33,7 +33,7 @@ ${name}
 [environment]                     # the job runs in an environment built with uv sync --frozen
 # pyproject = "pyproject.toml"
 # lockfile = "uv.lock"
-# extra_wheels = ["dist/my_op-0.1.0-cp310-linux_x86_64.whl"]
+# extra_wheels = ["dist/my_op-0.1.0-cp310-cp310-linux_x86_64.whl"]
 # env = { WANDB_MODE = "offline" }    # not AILAB_* or SLURM_*
 
 [files]

@@ -18,13 +18,29 @@ export function isTable(value: unknown): value is TomlTable {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** The most characters of a bad string value that a message quotes back. */
+export const QUOTED_VALUE_CHARS = 60;
+
 /**
- * How a bad value is quoted back in a message: strings as JSON (so a newline
- * shows as `\n` and cannot break a status line), other values by their kind.
+ * A string quoted as JSON (so a newline shows as `\n` and cannot break a
+ * status line), cut to `max` characters with its length said after: a 100 KB
+ * value quoted whole would bury the message, and the commit status with it.
+ */
+export function quoteString(value: string, max = QUOTED_VALUE_CHARS): string {
+  const chars = Array.from(value);
+  if (chars.length <= max) return JSON.stringify(value);
+  return `${JSON.stringify(chars.slice(0, max).join(""))}… (${chars.length} characters)`;
+}
+
+/**
+ * How a bad value is quoted back in a message: strings by quoteString, other
+ * values by their kind. Numbers are TOML floats here (the parser reads
+ * integers as bigint), so a float is said to be one: `4.0` reads "the float 4".
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (typeof value === "string") return quoteString(value);
+  if (typeof value === "number") return Number.isInteger(value) ? `the float ${value}` : String(value);
+  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (value instanceof Date) return `the date ${value.toISOString()}`;
   if (Array.isArray(value)) return "an array";
   if (isTable(value)) return "a table";
@@ -33,7 +49,7 @@ export function describeValue(value: unknown): string {
 
 /** `a.b` for plain names, `a."odd key"` for the rest, so a key cannot forge the message around it. */
 export function dottedKey(prefix: string, name: string): string {
-  const part = /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
+  const part = /^[A-Za-z0-9_-]{1,64}$/.test(name) ? name : quoteString(name, 40);
   return prefix === "" ? part : `${prefix}.${part}`;
 }
 
@@ -87,15 +103,20 @@ export class TableReader {
     return value;
   }
 
-  /** A whole number ≥ `min`. */
-  integer(name: string, min: number): number | undefined {
+  /**
+   * A whole number from `min` to `max`, written as a TOML integer: `4.0` and
+   * `1e9` are floats in TOML and are refused, though JavaScript would read
+   * both as whole numbers (the parser keeps integers as bigint to tell).
+   */
+  integer(name: string, min: number, max: number): number | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-      this.wrong(this.key(name), `a whole number ≥ ${min}`, value);
+    if (typeof value !== "bigint" || value < BigInt(min) || value > BigInt(max)) {
+      const float = typeof value === "number" ? " (write it without a decimal point or exponent)" : "";
+      this.wrong(this.key(name), `a whole number from ${min} to ${max}${float}`, value);
       return undefined;
     }
-    return value;
+    return Number(value);
   }
 
   /** An array whose items each pass `item` (which reports its own issues and returns undefined on failure). */

@@ -101,7 +101,8 @@ export function sampleProject(overrides: Record<string, string> = {}): Record<st
       "",
     ].join("\n"),
     "pyproject.toml": '[project]\nname = "tiny"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = []\n',
-    "uv.lock": "version = 1\nrequires-python = \">=3.10\"\n",
+    // What `uv lock` writes for this pyproject (no dependencies, so no packages but the project).
+    "uv.lock": 'version = 1\nrevision = 5\nrequires-python = ">=3.10"\n\n[[package]]\nname = "tiny"\nversion = "0.1.0"\nsource = { virtual = "." }\n',
     "train.py": 'print("training")\n',
     "configs/base.yaml": "lr: 0.1\n",
     ...overrides,

@@ -19,7 +19,7 @@ test("a push of ailab/train sends one signed Submit and lists the task as submit
   const env = gitEnv(work, h.tokens.alice);
   const project = join(work, "proj");
   const commit = await makeProject(project, sampleProject(), env);
-  assert.equal(commit, "ada18f6a505e7de16e02bc455c611f77de2343da", "fixed dates give a fixed commit id");
+  assert.equal(commit, "b089bea12b742273c4d892f5dd5448a4884b61ef", "fixed dates give a fixed commit id");
 
   await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
 

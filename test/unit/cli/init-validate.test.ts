@@ -3,11 +3,19 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../../../cli/run-cli.js";
+import { sampleProject, writeFiles } from "../../helpers/action-git.js";
 import { cliTestContext } from "../../helpers/cli-test-context.js";
+
+/** The pyproject.toml and uv.lock a task needs beside it. */
+function writeEnvFiles(dir: string): Promise<void> {
+  const { ["pyproject.toml"]: pyproject, ["uv.lock"]: lock } = sampleProject();
+  return writeFiles(dir, { "pyproject.toml": pyproject!, "uv.lock": lock! });
+}
 
 test("init writes task.toml and .ailabignore, which validate accepts", async (t) => {
   const cli = await cliTestContext(t);
   await writeFile(join(cli.work, "train.py"), "print('hi')\n");
+  await writeEnvFiles(cli.work);
   assert.equal(await runCli(["init"], cli.ctx), 0);
   assert.match(await readFile(join(cli.work, "task.toml"), "utf8"), /command = "python train.py"/);
   assert.match(await readFile(join(cli.work, ".ailabignore"), "utf8"), /gitignore syntax/);
@@ -58,6 +66,7 @@ test("validate without a task file says how to make one", async (t) => {
 test("validate --render prints the batch script with labelled placeholders", async (t) => {
   const cli = await cliTestContext(t);
   await writeFile(join(cli.work, "task.toml"), '[task]\nname = "demo"\n[resources]\ngpus = 1\n[run]\ncommand = "python train.py"\n');
+  await writeEnvFiles(cli.work);
   assert.equal(await runCli(["validate", "--render"], cli.ctx), 0, cli.stderr());
   assert.match(cli.stdout(), /^#!\/bin\/bash/);
   assert.match(cli.stdout(), /^#SBATCH --gres=gpu:1$/m);
@@ -69,6 +78,7 @@ test("validate --render prints the batch script with labelled placeholders", asy
 test("validate --json prints the normalised task; the name comes from the folder outside git", async (t) => {
   const cli = await cliTestContext(t);
   await writeFile(join(cli.work, "task.toml"), '[run]\ncommand = "python train.py"\n');
+  await writeEnvFiles(cli.work);
   assert.equal(await runCli(["validate", "--json"], cli.ctx), 0, cli.stderr());
   const task = JSON.parse(cli.stdout()) as { name: string; run: { commands: string[] } };
   assert.equal(task.name, "work");

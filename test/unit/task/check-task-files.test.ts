@@ -15,12 +15,13 @@ command = "python train.py"
 
 const task = parseTaskFile(TOML, { file: "task_config.toml", branch: "ailab/t" });
 
-function tree(entries: Record<string, PathKind>): (path: string) => PathKind {
-  return (path) => entries[path];
+function tree(entries: Record<string, PathKind>): { kind: (path: string) => PathKind } {
+  return { kind: (path) => entries[path] };
 }
 
 const COMPLETE: Record<string, PathKind> = {
   "pyproject.toml": "file",
+  dist: "dir",
   "uv.lock": "file",
   "dist/op-0.1-py3-none-any.whl": "file",
   src: "dir",
@@ -46,7 +47,7 @@ test("missing files, wrong kinds and symlinks are each an issue naming the key",
     "files.upload[0].local",
     "run.workdir",
   ]);
-  assert.match(byKey["environment.lockfile"]!, /"uv\.lock" is not in the commit/);
+  assert.match(byKey["environment.lockfile"]!, /"uv\.lock" is not in the project/);
   assert.match(byKey["environment.pyproject"]!, /symlink/);
   assert.match(byKey["run.workdir"]!, /expected a folder.*got a file/);
   assert.match(byKey["files.upload[0].local"]!, /symlink/);
@@ -56,4 +57,10 @@ test("missing files, wrong kinds and symlinks are each an issue naming the key",
 test("the project root is always a valid workdir and upload", () => {
   const plain = parseTaskFile('[run]\ncommand = "true"\n', { file: "task.toml", branch: "ailab/t" });
   assert.deepEqual(checkTaskFiles(plain, "task.toml", tree({ "pyproject.toml": "file", "uv.lock": "file" })), []);
+});
+
+test("a path through a symlinked folder is refused, naming the link", () => {
+  const issues = checkTaskFiles(task, "task_config.toml", tree({ ...COMPLETE, dist: "link", "dist/op-0.1-py3-none-any.whl": "file" }));
+  assert.deepEqual(issues.map((i) => i.key), ["environment.extra_wheels[0]"]);
+  assert.match(issues[0]!.message, /through the symlink "dist"/);
 });

@@ -19,7 +19,7 @@ partition = "gpu"
 [environment]
 pyproject = "pyproject.toml"
 lockfile = "uv.lock"
-extra_wheels = ["dist/my_op-0.1.0-cp310-linux_x86_64.whl"]
+extra_wheels = ["dist/my_op-0.1.0-cp310-cp310-linux_x86_64.whl"]
 env = { WANDB_MODE = "offline" }
 
 [files]
@@ -48,7 +48,7 @@ time_limit = "4:00:00"
 [environment]
 pyproject_toml = "./pyproject.toml"
 uv_lock = "./uv.lock"
-extra_wheels = ["./dist/my_custom_op-0.1.0-cp310-linux_x86_64.whl"]
+extra_wheels = ["./dist/my_custom_op-0.1.0-cp310-cp310-linux_x86_64.whl"]
 
 [files]
 upload = "."
@@ -91,7 +91,7 @@ test("the new spelling from DESIGN.md parses to the expected task", () => {
     environment: {
       pyproject: "pyproject.toml",
       lockfile: "uv.lock",
-      extraWheels: ["dist/my_op-0.1.0-cp310-linux_x86_64.whl"],
+      extraWheels: ["dist/my_op-0.1.0-cp310-cp310-linux_x86_64.whl"],
       env: { WANDB_MODE: "offline" },
     },
     files: {
@@ -118,7 +118,7 @@ test("the older spelling parses unchanged, named after the branch", () => {
     environment: {
       pyproject: "pyproject.toml",
       lockfile: "uv.lock",
-      extraWheels: ["dist/my_custom_op-0.1.0-cp310-linux_x86_64.whl"],
+      extraWheels: ["dist/my_custom_op-0.1.0-cp310-cp310-linux_x86_64.whl"],
       env: {},
     },
     files: { ignore: ["/__pycache__/"], datasets: [], download: [], upload: [{ local: ".", remote: "." }] },
@@ -170,9 +170,9 @@ test("each kind of mistake names the dotted key, the expectation and the bad val
     [`[resources]\nmemory = "0"\n${RUN}`, "resources.memory", /positive/],
     [`[resources]\ntime_limit = "4h"\n${RUN}`, "resources.time_limit", /H:M:S.*"4h"/],
     [`[resources]\ntime_limit = "0:00:00"\n${RUN}`, "resources.time_limit", /not zero/],
-    [`[resources]\ngpus = -1\n${RUN}`, "resources.gpus", /whole number ≥ 0.*-1/],
+    [`[resources]\ngpus = -1\n${RUN}`, "resources.gpus", /whole number from 0 to 64.*-1/],
     [`[resources]\ngpus = "1"\n${RUN}`, "resources.gpus", /whole number.*"1"/],
-    [`[resources]\ncpus = 0\n${RUN}`, "resources.cpus", /≥ 1/],
+    [`[resources]\ncpus = 0\n${RUN}`, "resources.cpus", /from 1 to 1024/],
     [`[resources]\ncpus = 1.5\n${RUN}`, "resources.cpus", /whole number.*1\.5/],
     [`[resources]\ngpu_type = "a100 --x"\n${RUN}`, "resources.gpu_type", /letters, digits/],
     [`[resources]\npartition = ""\n${RUN}`, "resources.partition", /letters, digits/],
