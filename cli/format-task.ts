@@ -22,7 +22,8 @@ export function formatTaskDetails(task: TaskView): string {
   if (task.artifacts.length > 0) rows.push(["artifacts", task.artifacts.map((a) => `${a.name} (${formatBytes(a.size)})`).join(", ")]);
   rows.push(["url", task.targetUrl]);
   const width = Math.max(...rows.map(([key]) => key.length));
-  return rows.map(([key, value]) => `${(key + ":").padEnd(width + 1)} ${value}`).join("\n") + "\n";
+  const details = rows.map(([key, value]) => `${(key + ":").padEnd(width + 1)} ${value}`).join("\n") + "\n";
+  return task.output ? `${details}${outputBlock(task.output)}` : details;
 }
 
 /** What `ailab list` prints: a header and one row per task, columns aligned. */
@@ -48,4 +49,10 @@ export function formatBytes(n: number): string {
     unit++;
   }
   return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A failed job's last lines, under a heading and indented, as `ailab status` and `submit --wait` show them. */
+export function outputBlock(output: string): string {
+  const lines = output.split("\n").map((line) => `  ${line}`);
+  return `output (last lines):\n${lines.join("\n")}\n`;
 }

@@ -122,7 +122,10 @@ export const Completion = z.object({
   kind: z.literal("completion"),
   taskId: TaskId,
   state: FinalState,
+  /** The status line, at most ~140 characters: `exit code 1: ZeroDivisionError: division by zero`. */
   description: z.string(),
+  /** A failed job's last lines of output (control characters removed, lengths capped), for `ailab status`. */
+  output: z.string().optional(),
   exitCode: z.number().int().nullable(),
   durationSeconds: z.number().min(0),
   artifacts: z.array(Artifact),
