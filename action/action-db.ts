@@ -128,6 +128,8 @@ const MIGRATIONS: readonly string[] = [
   -- The runner a task was sent to (NULL: sent before routing, i.e. to the configured runner).
   ALTER TABLE tasks ADD COLUMN runner TEXT;
   `,
+  // A failed job's last lines of output, as its runner sent them (NULL: none).
+  `ALTER TABLE tasks ADD COLUMN output TEXT;`,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

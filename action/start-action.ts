@@ -64,9 +64,11 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) baseUrl = url;
 
+  // Messages of a newer protocol left in the inbox, shared by the first read and the loop so that each is logged once.
+  const setAside = new Set<string>();
   try {
     // Heartbeats that arrived while the action was down say where the pushes it missed can go.
-    await readActionInbox(ctx);
+    await readActionInbox(ctx, setAside);
   } catch (e) {
     log.warn("reading the relay inbox at start failed; the relay loop retries", { error: e });
   }
@@ -75,7 +77,7 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   } catch (e) {
     log.error("reconciling repositories failed", { error: e });
   }
-  const loop = startRelayLoop(ctx);
+  const loop = startRelayLoop(ctx, setAside);
   wake = () => loop.wake();
   log.info("ailab-action listening", { url, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, runner: config.runnerName });
 

@@ -2,6 +2,7 @@ import { CommanderError } from "commander";
 import { AilabError } from "../core/errors.js";
 import type { TaskState } from "../core/api/types.js";
 import { TaskOutcomeError } from "./cli-errors.js";
+import { afterState } from "./format-task.js";
 
 /** Exit statuses, as gh uses them. */
 export const ExitCode = {
@@ -42,7 +43,7 @@ export function outcomeOf(task: { id: string; state: TaskState; description: str
       return undefined;
     case "failure":
     case "error":
-      return new TaskOutcomeError("TaskFailed", `task ${task.id} ended in ${task.state}: ${task.description}`, data);
+      return new TaskOutcomeError("TaskFailed", `task ${task.id} ended in ${task.state}: ${afterState(task.state, task.description)}`, data);
     case "cancelled":
       return new TaskOutcomeError("TaskCancelled", `task ${task.id} was cancelled: ${task.description}`, data);
     default:

@@ -23,7 +23,7 @@ export class ConfigError extends AilabError {
 
 /** A relay message failed its signature or schema check. */
 export class MessageError extends AilabError {
-  constructor(code: "BadSignature" | "BadMessage", message: string, data: Record<string, unknown> = {}) {
+  constructor(code: "BadSignature" | "BadMessage" | "NewerProtocol", message: string, data: Record<string, unknown> = {}) {
     super(code, message, data);
   }
 }

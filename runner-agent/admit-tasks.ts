@@ -49,7 +49,7 @@ export function admitTasks(ctx: RunnerContext, notes: Map<string, string>): void
       }
       ctx.db.transaction(() => {
         updateTask(ctx.db, task.id, { state: "building", gpuIds: gpus.give });
-        ctx.outbox.event(task.id, "building", "building environment");
+        ctx.outbox.event(task.id, "building", ctx.envs.isCached(task.submit.env) ? "using cached environment" : "building environment");
       })();
       for (const id of gpus.give) busy.add(id);
       waiting.delete(task.id);

@@ -1,11 +1,12 @@
 import { rm } from "node:fs/promises";
-import { jobPaths, runPaths } from "./job-paths.js";
-import { shipLog } from "./job-log.js";
+import { jobPaths, runPaths, type JobPaths } from "./job-paths.js";
+import { failureReason, type FailureReason } from "./failure-reason.js";
+import { readLogTail, shipLog } from "./job-log.js";
 import { collectResults } from "./collect-results.js";
 import { buildRunCard } from "./run-card.js";
 import type { RunnerContext } from "./runner-context.js";
 import { isSubmitting } from "./scheduler.js";
-import { completedIndexes, readSweepRuns } from "./sweep-runs.js";
+import { completedIndexes, readSweepRuns, type SweepRun } from "./sweep-runs.js";
 import { taskOutcome } from "./task-outcome.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
@@ -27,7 +28,7 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
     await ctx.scheduler.cancel(task.handle);
   }
   const runs = readSweepRuns(task.submit.task, paths, completedIndexes(task.handle));
-  const outcome = taskOutcome(task, runs);
+  const outcome = taskOutcome(task, runs, await readFailureReason(task, runs, paths));
   const runCard = buildRunCard(task, outcome, ctx.scheduler.kind, nodeOf(ctx, task), runs);
   const artifacts = await collectResults(ctx.relay, task.submit, paths, runCard, log);
   const durationSeconds = task.startedAt !== null && task.endedAt !== null ? Math.max(0, task.endedAt - task.startedAt) / 1000 : 0;
@@ -39,6 +40,7 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
       taskId: task.id,
       state: outcome.state,
       description: outcome.description,
+      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
       exitCode: task.exitCode,
       durationSeconds,
       artifacts,
@@ -51,6 +53,23 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
   await rm(paths.projectDir, { recursive: true, force: true });
   for (let index = 0; index < runs.length; index++) await rm(runPaths(paths, index).projectDir, { recursive: true, force: true });
   await rm(paths.outDir, { recursive: true, force: true });
+}
+
+/** The log tail a failure is explained from: enough for a traceback, bounded however much the job wrote. */
+const REASON_TAIL_BYTES = 16 * 1024;
+
+/**
+ * Why the job failed, from its log (a sweep's: the first failed run's); undefined
+ * when it did not fail by its own exit code (an outcome decided earlier stands) or
+ * wrote nothing readable.
+ */
+async function readFailureReason(task: TaskRow, runs: readonly SweepRun[], paths: JobPaths): Promise<FailureReason | undefined> {
+  if (task.outcome) return undefined;
+  const failedRun = runs.find((r) => r.exitCode !== 0);
+  if (runs.length > 0 ? failedRun === undefined : task.exitCode === 0) return undefined;
+  const logFile = failedRun ? runPaths(paths, failedRun.index).logFile : paths.logFile;
+  const tail = await readLogTail(logFile, REASON_TAIL_BYTES);
+  return tail && failureReason(tail.text, tail.partial);
 }
 
 /** Where the job ran: the node Slurm reported (none if it never ran), or this machine for the local executor. */

@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { errnoCode } from "../core/errors.js";
 import { relayKeys } from "../core/relay/layout.js";
@@ -21,6 +22,7 @@ export async function shipLog(relay: RelayStore, taskId: string, logFile: string
   const file = await openIfExists(logFile);
   if (!file) return offset;
   try {
+    if (!(await file.stat()).isFile()) return offset;
     for (let i = 0; i < maxChunks; i++) {
       const buffer = Buffer.alloc(CHUNK_BYTES);
       const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, offset);
@@ -45,27 +47,42 @@ export async function shipLog(relay: RelayStore, taskId: string, logFile: string
  * batch script's own `==> command` lines are passed over.
  */
 export async function lastLogLine(logFile: string): Promise<string> {
+  const tail = await readLogTail(logFile, TAIL_BYTES);
+  if (!tail) return "";
+  const lines = lastLines(tail.text, 50).split("\n").filter((l) => !SCRIPT_LINE.test(l));
+  // eslint-disable-next-line no-control-regex
+  const line = (lines[lines.length - 1] ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
+}
+
+/**
+ * The last `maxBytes` of a log as text; `partial` when the log is longer
+ * (the first line may be cut). Undefined when there is no log, or when what
+ * is there is not a plain file (a job may replace its log with a link to a
+ * file of the runner's: that is never followed, nor a FIFO waited on).
+ */
+export async function readLogTail(logFile: string, maxBytes: number): Promise<{ text: string; partial: boolean } | undefined> {
   const file = await openIfExists(logFile);
-  if (!file) return "";
+  if (!file) return undefined;
   try {
-    const { size } = await file.stat();
-    const start = Math.max(0, size - TAIL_BYTES);
-    const buffer = Buffer.alloc(size - start);
-    await file.read(buffer, 0, buffer.length, start);
-    const lines = lastLines(buffer.toString("utf8"), 50).split("\n").filter((l) => !SCRIPT_LINE.test(l));
-    // eslint-disable-next-line no-control-regex
-    const line = (lines[lines.length - 1] ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
-    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
+    const stat = await file.stat();
+    if (!stat.isFile()) return undefined;
+    const start = Math.max(0, stat.size - maxBytes);
+    const buffer = Buffer.alloc(stat.size - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+    return { text: buffer.subarray(0, bytesRead).toString("utf8"), partial: start > 0 };
   } finally {
     await file.close();
   }
 }
 
+/** Opens a log for reading without following a link (ELOOP) and without blocking on a FIFO; undefined when absent or a link. */
 async function openIfExists(path: string) {
   try {
-    return await open(path, "r");
+    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    if (errnoCode(e) === "ENOENT") return undefined;
+    const code = errnoCode(e);
+    if (code === "ENOENT" || code === "ELOOP") return undefined;
     throw e;
   }
 }

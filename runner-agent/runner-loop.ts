@@ -33,6 +33,8 @@ export class RunnerLoop {
   private lastHeartbeat = Number.NEGATIVE_INFINITY;
   /** The "waiting for …" line last sent for each queued task. */
   private readonly queueNotes = new Map<string, string>();
+  /** Inbox messages of a newer protocol, left for an upgraded runner: not read again (see drainInbox). */
+  private readonly setAside = new Set<string>();
 
   constructor(private readonly ctx: RunnerContext) {
     this.delay = ctx.config.pollMinMs;
@@ -69,7 +71,7 @@ export class RunnerLoop {
   async cycle(): Promise<boolean> {
     const { ctx } = this;
     try {
-      await drainInbox(ctx.relay, inboxes.runner(ctx.config.name), ctx.config.secret, ToRunner, (m) => applyMessage(ctx.db, ctx.outbox, m, ctx.clock.now(), ctx.log), ctx.log);
+      await drainInbox(ctx.relay, inboxes.runner(ctx.config.name), ctx.config.secret, ToRunner, (m) => applyMessage(ctx.db, ctx.outbox, m, ctx.clock.now(), ctx.log), ctx.log, this.setAside);
     } catch (e) {
       ctx.log.warn("reading the inbox failed; will retry", { error: e });
     }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalJson } from "../core/canonical-json.js";
@@ -45,6 +46,8 @@ export interface BuiltEnv {
  */
 export class UvEnvBuilder {
   private readonly builds = new Map<string, { promise: Promise<void>; controller: AbortController; waiters: number }>();
+  /** What `uv --version` said last (see isCached). */
+  private lastUvVersion: string | undefined;
 
   constructor(private readonly options: UvEnvBuilderOptions) {}
 
@@ -58,12 +61,23 @@ export class UvEnvBuilder {
       throw e;
     }
     if (result.exitCode !== 0) throw envBuildError("uv --version", result);
-    return result.stdout.trim();
+    this.lastUvVersion = result.stdout.trim();
+    return this.lastUvVersion;
+  }
+
+  /**
+   * Whether the environment for `hash` is in the cache, judged by the uv
+   * version last asked, without starting a process: what the status says
+   * while a task is prepared ("using cached environment" or "building
+   * environment"). `ensure` decides for real.
+   */
+  isCached(hash: string): boolean {
+    return this.lastUvVersion !== undefined && existsSync(join(this.options.root, this.keyFor(hash, this.lastUvVersion), "ready"));
   }
 
   /** The environment for `hash`, built unless it is cached. `signal` stops waiting (and the build, if nobody else waits). */
   async ensure(hash: string, signal?: AbortSignal): Promise<BuiltEnv> {
-    const key = sha256(`${hash}\n${await this.uvVersion()}`);
+    const key = this.keyFor(hash, await this.uvVersion());
     const dir = join(this.options.root, key);
     const venvDir = join(dir, "venv");
     if (await isFile(join(dir, "ready"))) return { key, venvDir, built: false };
@@ -82,6 +96,10 @@ export class UvEnvBuilder {
       build.waiters--;
       if (build.waiters === 0 && signal?.aborted) build.controller.abort();
     }
+  }
+
+  private keyFor(hash: string, uvVersion: string): string {
+    return sha256(`${hash}\n${uvVersion}`);
   }
 
   private async build(hash: string, dir: string, signal: AbortSignal): Promise<void> {

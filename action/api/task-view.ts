@@ -20,6 +20,7 @@ export function toTaskView(ctx: Pick<ActionContext, "baseUrl">, task: TaskRecord
     targetUrl: taskUrl(ctx, task.id),
     exitCode: task.exitCode,
     artifacts: artifactViews(task),
+    ...(task.output !== null ? { output: task.output } : {}),
     ...(task.runner !== null ? { runner: task.runner } : {}),
   };
 }

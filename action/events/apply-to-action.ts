@@ -49,6 +49,7 @@ function applyCompletion(ctx: ActionContext, task: TaskRecord, completion: Compl
     state: completion.state,
     description,
     exitCode: completion.exitCode,
+    ...(completion.output ? { output: completion.output } : {}),
     artifacts: ownArtifacts(ctx, task.id, completion.artifacts),
     now: nowIso(ctx),
   });

@@ -7,9 +7,10 @@ import { applyToAction } from "./apply-to-action.js";
  * Applies everything the runners sent (one LIST of the action's inbox).
  * Returns how many task messages (events, completions) arrived: heartbeats
  * come all the time and do not count as work, so they do not keep the relay
- * loop polling fast.
+ * loop polling fast. `setAside` holds, from one call to the next, the
+ * messages of a newer protocol left in the inbox (see drainInbox).
  */
-export async function readActionInbox(ctx: ActionContext): Promise<number> {
+export async function readActionInbox(ctx: ActionContext, setAside: Set<string> = new Set()): Promise<number> {
   let taskMessages = 0;
   await drainInbox(
     ctx.store,
@@ -21,6 +22,7 @@ export async function readActionInbox(ctx: ActionContext): Promise<number> {
       if (message.body.kind !== "heartbeat") taskMessages++;
     },
     ctx.log,
+    setAside,
   );
   return taskMessages;
 }

@@ -19,7 +19,7 @@ export interface RelayLoop {
  * up to date. Adaptive: every `pollMinMs` while tasks are in flight or
  * something happened, doubling to `pollMaxMs` when idle.
  */
-export function startRelayLoop(ctx: ActionContext): RelayLoop {
+export function startRelayLoop(ctx: ActionContext, setAside: Set<string> = new Set()): RelayLoop {
   const { pollMinMs, pollMaxMs } = ctx.config;
   let stopped = false;
   let woken = false;
@@ -28,7 +28,7 @@ export function startRelayLoop(ctx: ActionContext): RelayLoop {
 
   const cycle = async (): Promise<boolean> => {
     let busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0;
-    const applied = await readActionInbox(ctx);
+    const applied = await readActionInbox(ctx, setAside);
     await submitPendingPushes(ctx);
     busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0 || busy;
     busy = (await syncForge(ctx)) > 0 || applied > 0 || busy;

@@ -103,7 +103,8 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
 export function failPush(ctx: ActionContext, push: PendingPush, error: unknown): string {
   const taskId = newTaskId(ctx.clock.now());
   const branch = push.ref.slice("refs/heads/".length);
-  const reason = error instanceof Error ? error.message : String(error);
+  // The description says `error: ` once: a git message's own `error: ` or `fatal: ` goes.
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/^(error|fatal): /i, "");
   const now = nowIso(ctx);
   ctx.db.transaction(() => {
     insertTask(ctx.db, {

@@ -16,6 +16,8 @@ export interface TaskRecord {
   forgeState: ForgeState;
   description: string;
   exitCode: number | null;
+  /** A failed job's last lines of output (see Completion.output); null when there are none. */
+  output: string | null;
   artifacts: Artifact[];
   createdAt: string;
   updatedAt: string;

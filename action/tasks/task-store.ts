@@ -14,6 +14,7 @@ interface TaskRow {
   forge_state: TaskRecord["forgeState"];
   description: string;
   exit_code: number | null;
+  output: string | null;
   artifacts: string;
   created_at: string;
   updated_at: string;
@@ -34,6 +35,7 @@ function fromRow(row: TaskRow): TaskRecord {
     forgeState: row.forge_state,
     description: row.description,
     exitCode: row.exit_code,
+    output: row.output,
     artifacts: JSON.parse(row.artifacts) as Artifact[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -105,11 +107,11 @@ export function listUnfinishedTasks(db: Db, filter: { repo?: string; branch?: st
 export function updateTaskState(
   db: Db,
   id: string,
-  change: { state: TaskState; description: string; now: string; seq?: number; exitCode?: number | null; artifacts?: Artifact[] },
+  change: { state: TaskState; description: string; now: string; seq?: number; exitCode?: number | null; output?: string; artifacts?: Artifact[] },
 ): void {
   db.prepare(
     `UPDATE tasks SET state = ?, forge_state = ?, description = ?, updated_at = ?, forge_dirty = 1,
-       last_seq = COALESCE(?, last_seq), exit_code = COALESCE(?, exit_code), artifacts = COALESCE(?, artifacts)
+       last_seq = COALESCE(?, last_seq), exit_code = COALESCE(?, exit_code), output = COALESCE(?, output), artifacts = COALESCE(?, artifacts)
      WHERE id = ?`,
   ).run(
     change.state,
@@ -118,6 +120,7 @@ export function updateTaskState(
     change.now,
     change.seq ?? null,
     change.exitCode ?? null,
+    change.output ?? null,
     change.artifacts ? JSON.stringify(change.artifacts) : null,
     id,
   );

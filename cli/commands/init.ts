@@ -1,9 +1,10 @@
-import { access, writeFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { errnoCode } from "../../core/errors.js";
 import { TASK_FILE_NAMES } from "../../core/task/parse-task-file.js";
 import { STARTER_AILABIGNORE, starterTaskToml } from "../../core/task/starter-files.js";
+import { addGitignoreEntries } from "../add-gitignore-entries.js";
 import type { CliContext } from "../cli-context.js";
 import { UsageError } from "../cli-errors.js";
 import type { CommandDeps } from "../new-program.js";
@@ -18,7 +19,7 @@ export function registerInit(program: Command, deps: CommandDeps<InitOptions>): 
   const run = deps.run ?? runInit;
   return program
     .command("init")
-    .description("Write a commented task.toml and an .ailabignore to start from")
+    .description("Write a commented task.toml and an .ailabignore to start from, and add results/ to .gitignore")
     .argument("[dir]", "the project folder", ".")
     .option("--force", "overwrite files that already exist")
     .action((dir: string, opts: { force?: boolean }) => run(deps.ctx, { dir, force: opts.force === true }));
@@ -27,7 +28,9 @@ export function registerInit(program: Command, deps: CommandDeps<InitOptions>): 
 /**
  * Writes task.toml and .ailabignore from core's starter texts. A file that
  * exists is kept (and named) unless `force`; if every file exists and
- * nothing was written, that is an error (exit 1).
+ * nothing was written, that is an error (exit 1). `.gitignore` is never
+ * replaced: `results/` (where `ailab pull` puts results) is added to it, or
+ * it is made, so that `git add -A` does not commit pulled results.
  */
 export async function runInit(ctx: CliContext, options: InitOptions): Promise<void> {
   const dir = resolve(ctx.cwd, options.dir);
@@ -52,11 +55,31 @@ export async function runInit(ctx: CliContext, options: InitOptions): Promise<vo
       else throw e;
     }
   }
-  if (kept.length === files.length) {
+  const ignored = await ignorePulledResults(dir);
+  if (ignored) ctx.stderr.write(ignored);
+  if (kept.length === files.length && !ignored) {
     throw new UsageError("AlreadyInitialised", `${kept.join(" and ")} already exist in ${dir}; use --force to overwrite`, { dir });
   }
   for (const name of kept) ctx.stderr.write(`kept the existing ${name} (--force overwrites it)\n`);
   ctx.stderr.write("next: edit task.toml, run `ailab validate`, commit, then `ailab submit --wait`\n");
+}
+
+/** Where `ailab pull` puts results by default (see pull.ts). */
+const GITIGNORE_ENTRIES = ["results/"];
+
+/** Adds GITIGNORE_ENTRIES to `<dir>/.gitignore` (made if absent); returns what to tell the user, "" when it had them. */
+async function ignorePulledResults(dir: string): Promise<string> {
+  const path = join(dir, ".gitignore");
+  let existing: string | undefined;
+  try {
+    existing = await readFile(path, "utf8");
+  } catch (e) {
+    if (errnoCode(e) !== "ENOENT") throw e;
+  }
+  const text = addGitignoreEntries(existing, GITIGNORE_ENTRIES, "# ailab pull puts task results here");
+  if (text === undefined) return "";
+  await writeFile(path, text);
+  return `${existing === undefined ? "wrote" : "added results/ to"} .gitignore\n`;
 }
 
 async function existingOtherTaskFile(dir: string): Promise<string | undefined> {

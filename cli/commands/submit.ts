@@ -4,6 +4,7 @@ import { AuthError, UsageError } from "../cli-errors.js";
 import { outcomeOf } from "../exit-codes.js";
 import { findSubmittedTask } from "../find-submitted-task.js";
 import { followTask } from "../follow-task.js";
+import { outputBlock } from "../format-task.js";
 import { git, openGitRepo } from "../git-repo.js";
 import type { CommandDeps } from "../new-program.js";
 import { gitAuthEnv, resolvePushTarget } from "../push-target.js";
@@ -46,7 +47,7 @@ export async function runSubmit(ctx: CliContext, options: SubmitOptions): Promis
   const { file, task } = await loadTaskAtHead(repo, fallback);
   const branch = `ailab/${options.name ?? task.name}`;
   if (await repo.hasUncommittedChanges()) {
-    ctx.stderr.write(`note: uncommitted changes are not submitted; commit ${commit.slice(0, 8)} is\n`);
+    ctx.stderr.write(`note: uncommitted changes are not submitted; the task runs commit ${commit.slice(0, 8)} as it was committed\n`);
   }
 
   const target = await resolvePushTarget(repo, login);
@@ -79,6 +80,7 @@ export async function runSubmit(ctx: CliContext, options: SubmitOptions): Promis
   }
   const ended = await followTask(ctx, api, found.id);
   const outcome = outcomeOf(ended);
+  if (ended.output) ctx.stderr.write(outputBlock(ended.output));
   if (outcome) throw outcome;
   ctx.stderr.write(`task ${ended.id} succeeded; get its results with \`ailab pull ${ended.id}\`\n`);
 }

@@ -46,6 +46,8 @@ export const TaskView = z.object({
   updatedAt: z.string(),
   targetUrl: z.string(),
   exitCode: z.number().nullable(),
+  /** A failed job's last lines of output, as its runner read them (control characters removed). */
+  output: z.string().optional(),
   artifacts: z.array(ArtifactView),
   /** The runner the task was sent to (absent for tasks never sent). */
   runner: z.string().optional(),

@@ -70,6 +70,10 @@ export interface Received<T> {
  * handed to `apply`; only after `apply` returns (having recorded the message
  * in the receiver's database) is it deleted. A message that fails its
  * signature or schema is logged and deleted: it can never become valid.
+ * A message of a newer protocol version that this agent cannot read is not
+ * garbage: it stays in the inbox for the upgraded agent, is logged once, and
+ * is not read again while its key is in `setAside` (the caller keeps that
+ * set from one cycle to the next). Messages behind it go on.
  * Returns how many messages were applied.
  */
 export async function drainInbox<T>(
@@ -79,10 +83,13 @@ export async function drainInbox<T>(
   schema: z.ZodType<T>,
   apply: (message: Received<T>) => Promise<void> | void,
   log: Logger,
+  setAside: Set<string> = new Set(),
 ): Promise<number> {
   const keys = (await store.list(inbox)).filter((k) => k.endsWith(".json"));
+  forgetGone(setAside, keys);
   let applied = 0;
   for (const key of keys) {
+    if (setAside.has(key)) continue;
     const raw = await store.get(key);
     if (!raw) continue;
     let opened;
@@ -90,6 +97,11 @@ export async function drainInbox<T>(
       opened = openEnvelope(raw, secret, schema);
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
+      if (e.code === "NewerProtocol") {
+        setAside.add(key);
+        log.warn("relay message from a newer version left in the inbox; upgrade this agent to read it", { key, ...e.data, reason: e.message });
+        continue;
+      }
       log.warn("rejected relay message", { key, code: e.code, reason: e.message });
       await store.delete(key);
       continue;
@@ -99,4 +111,11 @@ export async function drainInbox<T>(
     applied++;
   }
   return applied;
+}
+
+/** Keys no longer listed (another agent took them) leave the set, so that it stays as short as the inbox. */
+function forgetGone(setAside: Set<string>, listed: readonly string[]): void {
+  if (setAside.size === 0) return;
+  const present = new Set(listed);
+  for (const key of setAside) if (!present.has(key)) setAside.delete(key);
 }

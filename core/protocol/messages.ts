@@ -6,12 +6,15 @@ import { Task } from "../task/task.js";
 /**
  * The relay protocol: what the action and the runner say to each other.
  * Every message is wrapped in a signed envelope (see `envelope.ts`).
+ * The schemas are `z.object`, not strict: the two agents upgrade at
+ * different times, so a field a newer sender adds is dropped here, not a
+ * reason to refuse the message. (task.toml is strict; the wire is not.)
  */
 const Sha256 = z.string().regex(SHA256_PATTERN);
 const TaskId = z.string().regex(TASK_ID_PATTERN);
 
 /** One file of a project snapshot. `link` entries carry their target. */
-export const TreeEntry = z.strictObject({
+export const TreeEntry = z.object({
   path: z.string(),
   object: Sha256,
   mode: z.enum(["file", "exec"]),
@@ -20,19 +23,19 @@ export const TreeEntry = z.strictObject({
 export type TreeEntry = z.infer<typeof TreeEntry>;
 
 /** `trees/<tree hash>.json`: a project snapshot, content-addressed. */
-export const TreeManifest = z.strictObject({ entries: z.array(TreeEntry) });
+export const TreeManifest = z.object({ entries: z.array(TreeEntry) });
 export type TreeManifest = z.infer<typeof TreeManifest>;
 
 /** `envs/<env hash>.json`: the files that define the Python environment. */
-export const EnvManifest = z.strictObject({
+export const EnvManifest = z.object({
   pyproject: Sha256,
   lockfile: Sha256,
   pythonVersion: Sha256.optional(),
-  wheels: z.array(z.strictObject({ name: z.string(), object: Sha256 })),
+  wheels: z.array(z.object({ name: z.string(), object: Sha256 })),
 });
 export type EnvManifest = z.infer<typeof EnvManifest>;
 
-export const Submit = z.strictObject({
+export const Submit = z.object({
   kind: z.literal("submit"),
   taskId: TaskId,
   /** The student who pushed; goes to Slurm's --comment and the accounting. */
@@ -47,7 +50,7 @@ export const Submit = z.strictObject({
 });
 export type Submit = z.infer<typeof Submit>;
 
-export const Cancel = z.strictObject({
+export const Cancel = z.object({
   kind: z.literal("cancel"),
   taskId: TaskId,
   reason: z.string(),
@@ -62,7 +65,7 @@ export type ActiveState = z.infer<typeof ActiveState>;
 export const FinalState = z.enum(["success", "failure", "error", "cancelled"]);
 export type FinalState = z.infer<typeof FinalState>;
 
-export const TaskEvent = z.strictObject({
+export const TaskEvent = z.object({
   kind: z.literal("event"),
   taskId: TaskId,
   /** Increases with every event of a task; the receiver ignores older ones. */
@@ -74,7 +77,7 @@ export const TaskEvent = z.strictObject({
 export type TaskEvent = z.infer<typeof TaskEvent>;
 
 /** A file the runner left in `results/<task id>/`. */
-export const Artifact = z.strictObject({
+export const Artifact = z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   key: z.string(),
   size: z.number().int().min(0),
@@ -83,7 +86,7 @@ export const Artifact = z.strictObject({
 export type Artifact = z.infer<typeof Artifact>;
 
 /** run.json: what ran, where, and how it ended. */
-export const RunCard = z.strictObject({
+export const RunCard = z.object({
   taskId: TaskId,
   user: z.string(),
   repo: z.string(),
@@ -105,7 +108,7 @@ export const RunCard = z.strictObject({
   /** A sweep's runs (job-array elements), each with its parameters and the exit code it recorded. */
   runs: z
     .array(
-      z.strictObject({
+      z.object({
         index: z.number().int().min(0),
         parameters: z.record(z.string(), z.union([z.string(), z.number()])),
         exitCode: z.number().int().nullable(),
@@ -115,11 +118,14 @@ export const RunCard = z.strictObject({
 });
 export type RunCard = z.infer<typeof RunCard>;
 
-export const Completion = z.strictObject({
+export const Completion = z.object({
   kind: z.literal("completion"),
   taskId: TaskId,
   state: FinalState,
+  /** The status line, at most ~140 characters: `exit code 1: ZeroDivisionError: division by zero`. */
   description: z.string(),
+  /** A failed job's last lines of output (control characters removed, lengths capped), for `ailab status`. */
+  output: z.string().optional(),
   exitCode: z.number().int().nullable(),
   durationSeconds: z.number().min(0),
   artifacts: z.array(Artifact),
@@ -129,7 +135,7 @@ export const Completion = z.strictObject({
 export type Completion = z.infer<typeof Completion>;
 
 /** One user's use of the cluster account, as the runner counts it. */
-export const UserAccounting = z.strictObject({
+export const UserAccounting = z.object({
   user: z.string(),
   tasks: z.number().int().min(0),
   succeeded: z.number().int().min(0),
@@ -147,7 +153,7 @@ export const UserAccounting = z.strictObject({
 export type UserAccounting = z.infer<typeof UserAccounting>;
 
 /** A GPU of a runner without Slurm, as nvidia-smi reports it. */
-export const GpuReport = z.strictObject({
+export const GpuReport = z.object({
   index: z.number().int().min(0),
   uuid: z.string(),
   name: z.string(),
@@ -164,7 +170,7 @@ export type GpuReport = z.infer<typeof GpuReport>;
  * the action sends a task to a runner that can run it (and says so when none
  * can), plus the accounting that `ailab whoami` shows.
  */
-export const Heartbeat = z.strictObject({
+export const Heartbeat = z.object({
   kind: z.literal("heartbeat"),
   runner: z.string(),
   scheduler: z.enum(["local", "slurm"]),

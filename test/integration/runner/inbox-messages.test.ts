@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { PROTOCOL_VERSION } from "../../../core/protocol/envelope.js";
 import { deliver, inboxes, sealMessage } from "../../../core/protocol/mailbox.js";
+import { sealFutureMessage } from "../../helpers/future-message.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
 
@@ -65,4 +67,36 @@ test("while the relay cannot take the runner's messages, they wait; afterwards a
   const events = world.inbox.events(submit.taskId);
   assert.deepEqual(events.map((e) => e.state).slice(0, 3), ["queued", "building", "running"]);
   assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i));
+});
+
+test("a submit with fields this runner does not know, in the envelope, the body and the task, is applied and runs", async (t) => {
+  const world = await createRunnerWorld(t);
+  const marker = join(world.root, "ran");
+  const project = await publishProject(t, world.store, { "task.toml": taskToml([`touch ${marker}`]) });
+  await world.start();
+  const submit = project.submit();
+  const fromNewerAction = {
+    ...submit,
+    priority: "high",
+    task: { ...submit.task, checkpoints: { every: "1h" }, resources: { ...submit.task.resources, constraint: "ampere" } },
+  };
+  await deliver(world.store, sealFutureMessage(inboxes.runner(TEST_RUNNER), fromNewerAction, TEST_SECRET, { protocol: PROTOCOL_VERSION, members: { traceId: "abc123" } }));
+  const done = await world.inbox.completion(submit.taskId);
+  assert.equal(done.state, "success", done.description);
+  assert.equal(existsSync(marker), true);
+});
+
+test("a message of a newer protocol the runner cannot read stays in its inbox, and a submit behind it runs", async (t) => {
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["echo hello"]) });
+  const inbox = inboxes.runner(TEST_RUNNER);
+  const future = sealFutureMessage(inbox, { kind: "submit", taskId: "not yet known how", plan: { steps: [] } }, TEST_SECRET, { protocol: PROTOCOL_VERSION + 1, now: Date.now() - 60_000 });
+  await deliver(world.store, future);
+  await world.start();
+  const submit = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  const done = await world.inbox.completion(submit.taskId);
+  assert.equal(done.state, "success", done.description);
+  await sleep(300); // a few more cycles
+  assert.deepEqual(await world.store.list(inbox), [future.key]);
 });

@@ -56,6 +56,7 @@ test("a task runs in a uv-built environment, built once and reused, and its resu
   const second = project.submit();
   await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, second);
   assert.equal((await world.inbox.completion(second.taskId)).state, "success");
+  assert.equal(world.inbox.events(second.taskId)[1]!.description, "using cached environment", "the status does not claim a build");
   assert.deepEqual(readdirSync(envs), [envKey]);
   assert.equal(statSync(join(envs, envKey!, "ready")).mtimeMs, builtAt, "the environment was not built again");
 });

@@ -13,11 +13,26 @@ test("a job that exits non-zero ends as failure with its exit code and its log",
   const done = await world.inbox.completion(submit.taskId);
   assert.equal(done.state, "failure");
   assert.equal(done.exitCode, 3);
-  assert.equal(done.description, "exit code 3");
+  assert.equal(done.description, "exit code 3: about to fail", "the status says why, in the job's last line");
+  assert.equal(done.output, "about to fail");
   assert.equal(done.runCard.exitCode, 3);
   const log = (await readArchive(world.store, done, "logs.tar.gz", world.root)).get("job.log") ?? "";
   assert.match(log, /about to fail/);
   assert.doesNotMatch(log, /never/);
+});
+
+test("a Python job that raises ends as failure saying which exception, in the status and the run card", async (t) => {
+  const world = await createRunnerWorld(t);
+  const script = ["import sys", "print('epoch 1 loss=0.5', flush=True)", "print('warming up', file=sys.stderr)", "def main():", "    return 1 / 0", "main()", ""].join("\n");
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["python train.py"]), "train.py": script });
+  await world.start();
+  const submit = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  const done = await world.inbox.completion(submit.taskId);
+  assert.equal(done.state, "failure");
+  assert.equal(done.description, "exit code 1: ZeroDivisionError: division by zero");
+  assert.equal(done.runCard.description, done.description);
+  assert.match(done.output ?? "", /^epoch 1 loss=0\.5\nwarming up\nTraceback \(most recent call last\):\n[\s\S]*\nZeroDivisionError: division by zero$/);
 });
 
 test("a lockfile uv cannot read ends as error with uv's own message, and nothing runs", async (t) => {

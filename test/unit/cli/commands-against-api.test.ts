@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
+import { taskLine } from "../../../cli/format-task.js";
 import { runCli } from "../../../cli/run-cli.js";
 import { fakeTask, startFakeApi } from "../../helpers/cli-fake-api.js";
 import { cliTestContext } from "../../helpers/cli-test-context.js";
@@ -110,4 +111,25 @@ test("submit outside a git repository says so", async (t) => {
   const { cli } = await loggedIn(t);
   assert.equal(await runCli(["submit"], cli.ctx), 1);
   assert.match(cli.stderr(), /not in a git repository/);
+});
+
+test("list keeps a task with a multi-line description on one row, cut to a readable length", async (t) => {
+  const uvOutput = `error: environment build failed: uv sync exited with 2:\n  × Failed to parse \`uv.lock\`\n\t╰─▶ TOML parse error at line 1\n${"x".repeat(300)}`;
+  const { cli } = await loggedIn(t, { tasks: [fakeTask({ id: "aaaaaaaaaa-0001", state: "error", description: uvOutput }), fakeTask({ id: "aaaaaaaaaa-0002" })] });
+  assert.equal(await runCli(["list"], cli.ctx), 0);
+  const rows = cli.stdout().trimEnd().split("\n");
+  assert.equal(rows.length, 3, cli.stdout());
+  const errorRow = rows.find((r) => r.startsWith("aaaaaaaaaa-0001"))!;
+  const description = errorRow.slice(rows[0]!.indexOf("DESCRIPTION"));
+  assert.equal(description, `${"environment build failed: uv sync exited with 2: × Failed to parse `uv.lock` ╰─▶ TOML parse error at line 1 xxxx".slice(0, 79)}…`);
+});
+
+test("a failed task's state is said once, not `error: error:`, in status, submit's progress and the exit message", async (t) => {
+  const task = fakeTask({ id: "aaaaaaaaaa-0001", state: "error", forgeState: "error", description: "error: no runner offers gpu_type \"h100\": runners offer a100 (gpu1)", exitCode: null });
+  const { cli } = await loggedIn(t, { tasks: [task] });
+  assert.equal(await runCli(["status", task.id], cli.ctx), 1);
+  assert.match(cli.stdout(), /^status: +error · no runner offers gpu_type "h100": runners offer a100 \(gpu1\)$/m);
+  assert.match(cli.stderr(), /^error: task aaaaaaaaaa-0001 ended in error: no runner offers gpu_type "h100"/m);
+  assert.doesNotMatch(cli.stdout() + cli.stderr(), /error: error:/);
+  assert.equal(taskLine(task), 'aaaaaaaaaa-0001 error: no runner offers gpu_type "h100": runners offer a100 (gpu1)');
 });

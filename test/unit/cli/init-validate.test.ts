@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../../../cli/run-cli.js";
@@ -34,6 +35,35 @@ test("init keeps existing files unless --force", async (t) => {
   assert.match(cli.stderr(), /already exist.*--force/);
   assert.equal(await runCli(["init", "--force"], cli.ctx), 0);
   assert.match(await readFile(join(cli.work, "task.toml"), "utf8"), /\[run\]/);
+});
+
+test("init makes a .gitignore with results/, so that git add -A does not commit pulled results", async (t) => {
+  const cli = await cliTestContext(t);
+  assert.equal(await runCli(["init"], cli.ctx), 0);
+  assert.equal(await readFile(join(cli.work, ".gitignore"), "utf8"), "# ailab pull puts task results here\nresults/\n");
+  assert.match(cli.stderr(), /^wrote \.gitignore$/m);
+  // The real git agrees: a pulled result is ignored.
+  await mkdir(join(cli.work, "results", "0123456789-abcd"), { recursive: true });
+  await writeFile(join(cli.work, "results", "0123456789-abcd", "run.json"), "{}\n");
+  execFileSync("git", ["init", "-q"], { cwd: cli.work });
+  const ignored = execFileSync("git", ["status", "--porcelain", "--ignored", "--untracked-files=all"], { cwd: cli.work, encoding: "utf8" });
+  assert.match(ignored, /^!! results\/0123456789-abcd\/run\.json$/m);
+  assert.doesNotMatch(ignored, /^\?\? results/m);
+});
+
+test("init adds results/ to an existing .gitignore once, keeping what is there", async (t) => {
+  const cli = await cliTestContext(t);
+  await writeFile(join(cli.work, ".gitignore"), "*.pyc\n.venv/"); // no newline at the end
+  assert.equal(await runCli(["init"], cli.ctx), 0);
+  assert.equal(await readFile(join(cli.work, ".gitignore"), "utf8"), "*.pyc\n.venv/\n\n# ailab pull puts task results here\nresults/\n");
+  assert.match(cli.stderr(), /^added results\/ to \.gitignore$/m);
+  assert.equal(await runCli(["init", "--force"], cli.ctx), 0);
+  assert.equal((await readFile(join(cli.work, ".gitignore"), "utf8")).match(/results/g)?.length, 2, "the comment and one entry, not another pair");
+  for (const form of ["results", "/results/", "results/**"]) {
+    await writeFile(join(cli.work, ".gitignore"), `${form}\r\n`);
+    assert.equal(await runCli(["init", "--force"], cli.ctx), 0);
+    assert.equal(await readFile(join(cli.work, ".gitignore"), "utf8"), `${form}\r\n`, `${form} already ignores results/`);
+  }
 });
 
 test("init does not add a task.toml beside an existing task_config.toml", async (t) => {

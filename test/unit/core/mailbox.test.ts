@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { z } from "zod";
-import { silentLogger } from "../../../core/logger.js";
+import { createLogger, silentLogger } from "../../../core/logger.js";
 import { deliver, drainInbox, sealMessage } from "../../../core/protocol/mailbox.js";
+import { PROTOCOL_VERSION } from "../../../core/protocol/envelope.js";
 import { DirRelayStore } from "../../../core/relay/dir-store.js";
+import { sealFutureMessage } from "../../helpers/future-message.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 const Body = z.object({ n: z.number() });
@@ -30,4 +32,26 @@ test("a message whose apply throws stays in the inbox for the next cycle", async
   await deliver(store, sealMessage(inbox, { n: 1 }, "s"));
   await assert.rejects(drainInbox(store, inbox, "s", Body, () => { throw new Error("db down"); }, silentLogger));
   assert.equal((await store.list(inbox)).length, 1);
+});
+
+test("a message of a newer protocol it cannot read stays in the inbox, logged once, and the messages behind it are applied", async (t) => {
+  const store = new DirRelayStore(await tempDir(t));
+  const inbox = "messages/to-runner/r1/";
+  const future = sealFutureMessage(inbox, { n: "a new shape" }, "s", { protocol: PROTOCOL_VERSION + 1, now: 1_000 });
+  const garbage = sealFutureMessage(inbox, { n: "not a number" }, "s", { protocol: PROTOCOL_VERSION, now: 1_500 });
+  const after = sealMessage(inbox, { n: 2 }, "s", 2_000);
+  for (const m of [future, garbage, after]) await deliver(store, m);
+
+  const lines: string[] = [];
+  const log = createLogger({ level: "debug", sink: (line) => void lines.push(line) });
+  const setAside = new Set<string>();
+  const seen: number[] = [];
+  for (let cycle = 0; cycle < 3; cycle++) await drainInbox(store, inbox, "s", Body, (m) => void seen.push(m.body.n), log, setAside);
+
+  assert.deepEqual(seen, [2]);
+  assert.deepEqual(await store.list(inbox), [future.key], "the newer message is kept; the garbage of this version is deleted");
+  const warnings = lines.filter((l) => l.includes(" WARN "));
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.match(warnings[0]!, /relay message from a newer version left in the inbox; upgrade this agent to read it .*protocol=3/);
+  assert.match(warnings[1]!, /rejected relay message .*code="BadMessage"/);
 });
