@@ -128,6 +128,8 @@ const MIGRATIONS: readonly string[] = [
   -- The runner a task was sent to (NULL: sent before routing, i.e. to the configured runner).
   ALTER TABLE tasks ADD COLUMN runner TEXT;
   `,
+  // The Python versions a runner has, a JSON list (NULL: a runner too old to say).
+  `ALTER TABLE runners ADD COLUMN pythons TEXT;`,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */
