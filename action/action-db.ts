@@ -130,6 +130,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // A failed job's last lines of output, as its runner sent them (NULL: none).
   `ALTER TABLE tasks ADD COLUMN output TEXT;`,
+  // The Python versions a runner has, a JSON list (NULL: a runner too old to say).
+  `ALTER TABLE runners ADD COLUMN pythons TEXT;`,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

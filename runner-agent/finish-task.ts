@@ -49,8 +49,9 @@ export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<voi
     });
   })();
   log.info("task finished", { state: outcome.state, description: outcome.description });
-  // What went up to the relay need not stay: the project copies and the archives go, the logs and script stay.
+  // What went up to the relay need not stay: the project copies, the job's venv and the archives go, the logs and script stay.
   await rm(paths.projectDir, { recursive: true, force: true });
+  await rm(paths.venvDir, { recursive: true, force: true });
   for (let index = 0; index < runs.length; index++) await rm(runPaths(paths, index).projectDir, { recursive: true, force: true });
   await rm(paths.outDir, { recursive: true, force: true });
 }

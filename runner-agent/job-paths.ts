@@ -9,6 +9,8 @@ export interface JobPaths {
   projectDir: string;
   /** A sweep's runs, each in `runs/<index>/` with its own project copy, log and exit code (see `runPaths`). */
   runsDir: string;
+  /** The job's own venv over the shared environment: the student's project installed, the job's own installs (see makeJobVenv). */
+  venvDir: string;
   scriptFile: string;
   /** The job's stdout and stderr (for a sweep on the local executor, the driver's: the runs log in their own folders). */
   logFile: string;
@@ -28,6 +30,7 @@ export function jobPaths(dataDir: string, taskId: string): JobPaths {
     jobDir,
     projectDir: join(jobDir, "project"),
     runsDir: join(jobDir, "runs"),
+    venvDir: join(jobDir, "venv"),
     scriptFile: join(jobDir, "job.sh"),
     logFile: join(jobDir, "job.log"),
     exitCodeFile: join(jobDir, "exit-code"),

@@ -19,6 +19,7 @@ program
   .option("--secret-file <file>", "a file holding the relay secret (AILAB_SECRET_FILE; or the secret itself in AILAB_SECRET)")
   .option("--uv <path>", "the uv executable (AILAB_UV, default: uv in PATH)")
   .option("--package-index <url>", "a package index mirror environments are built from instead of the URLs in uv.lock (AILAB_PACKAGE_INDEX)")
+  .option("--python-install-mirror <url>", "where uv downloads Pythons from (AILAB_PYTHON_INSTALL_MIRROR, sets UV_PYTHON_INSTALL_MIRROR)")
   .option("--scheduler <kind>", "where jobs run: local (this machine) or slurm (AILAB_SCHEDULER, default: local)")
   .option("--partitions <names>", "Slurm partitions tasks may name, such as gpu,debug (AILAB_PARTITIONS, default: all that sinfo lists)")
   .option("--max-jobs <n>", "jobs building or running at once with the local executor; the rest wait in order (AILAB_MAX_JOBS, default: 1)")

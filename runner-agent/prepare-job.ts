@@ -1,10 +1,12 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, posix } from "node:path";
 import { AilabError } from "../core/errors.js";
 import type { BatchPlan } from "../core/sbatch/render-batch-script.js";
 import { sweepRuns } from "../core/task/sweep.js";
 import { writeJobScripts } from "./job-scripts.js";
-import { jobPaths, type JobPaths } from "./job-paths.js";
+import { jobPaths, runPaths, type JobPaths } from "./job-paths.js";
 import { layOutProject } from "./lay-out-project.js";
+import { placeEntries } from "./materialize-project.js";
 import type { RunnerContext } from "./runner-context.js";
 import { isSchedulerOutage, isSubmitting, submittingHandle, type JobHandle, type JobSpec } from "./scheduler.js";
 import { partitionFor } from "./slurm/slurm-partitions.js";
@@ -13,6 +15,8 @@ import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 /**
  * The `building` step of a task: the environment (cached or built with uv),
  * the project laid out from the snapshot (a sweep: one copy per run), the
+ * job's own venv over the environment (the project installed if it is a
+ * package), the
  * batch script rendered, then the job handed to the scheduler and its handle
  * recorded. All of it can be run again after a crash. With a scheduler that
  * can find jobs again (Slurm), a "submitting" handle is recorded before the
@@ -38,18 +42,19 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
     log.info(env.built ? "environment built" : "environment reused", { env: env.key });
     const runs = task.submit.task.sweep ? sweepRuns(task.submit.task.sweep).length : 0;
     await layOutProject(ctx, task, paths, runs);
+    await ctx.envs.jobVenv(env.venvDir, paths.venvDir, pyprojectFolder(task, runs > 0 ? runPaths(paths, 0).projectDir : paths.projectDir), signal);
     const plan: BatchPlan = {
       taskId: task.id,
       user: task.submit.user,
       task: { ...task.submit.task, resources: { ...task.submit.task.resources, partition } },
       scheduler: ctx.scheduler.kind,
-      paths: { projectDir: paths.projectDir, envDir: env.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
+      paths: { projectDir: paths.projectDir, envDir: paths.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
       ...(runs > 0 ? { array: { runsDir: paths.runsDir, count: runs } } : {}),
     };
     await writeJobScripts(plan, paths.scriptFile, ctx.template);
     if (!stillBuilding(ctx, task.id) || signal.aborted) return;
     await rm(paths.exitCodeFile, { force: true });
-    updateTask(ctx.db, task.id, { envDir: env.venvDir, ...(ctx.scheduler.find ? { handle: submittingHandle(ctx.scheduler, spec) } : {}) });
+    updateTask(ctx.db, task.id, { envDir: paths.venvDir, ...(ctx.scheduler.find ? { handle: submittingHandle(ctx.scheduler, spec) } : {}) });
     recordSubmitted(ctx, task, await ctx.scheduler.submit(spec));
     // A cancel that came in while the job was being started is acted on by the loop's cancel step.
   } catch (e) {
@@ -85,6 +90,18 @@ function jobSpec(ctx: RunnerContext, task: TaskRow, paths: JobPaths): JobSpec {
 function jobEnv(ctx: RunnerContext, task: TaskRow): Record<string, string> {
   if (ctx.gpus.length === 0) return ctx.config.baseEnv;
   return { ...ctx.config.baseEnv, CUDA_VISIBLE_DEVICES: task.gpuIds.join(",") };
+}
+
+/**
+ * Where the task's pyproject.toml is in a laid-out project copy (the upload
+ * mapping may move it); undefined when the mapping leaves it out. A sweep's
+ * runs share one job venv, whose editable install points at run 0's copy:
+ * the copies are the same snapshot.
+ */
+function pyprojectFolder(task: TaskRow, projectDir: string): string | undefined {
+  const entry = { path: posix.normalize(task.submit.task.environment.pyproject), object: "", mode: "file" as const, size: 0 };
+  const placed = placeEntries([entry], task.submit.task.files.upload, projectDir)[0];
+  return placed ? dirname(placed.target) : undefined;
 }
 
 function stillBuilding(ctx: RunnerContext, id: string): boolean {

@@ -23,7 +23,11 @@ export interface RunnerConfig {
   scheduler: { kind: SchedulerKind; maxJobs: number; partitions?: string[] };
   /** The uv executable (a name looked up in PATH, or a path). */
   uvPath: string;
-  /** Extra environment for `uv sync` (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS). */
+  /**
+   * Extra environment for `uv sync` (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS):
+   * the runner's UV_* variables, plus UV_PYTHON_INSTALL_MIRROR from
+   * --python-install-mirror / AILAB_PYTHON_INSTALL_MIRROR.
+   */
   uvEnv: Record<string, string>;
   /**
    * A package index mirror (a PEP 503 "simple" URL) that every package is
@@ -66,6 +70,8 @@ export interface RunnerFlags extends FairShareFlags {
   secretFile?: string;
   uv?: string;
   packageIndex?: string;
+  /** Where uv downloads Pythons from (UV_PYTHON_INSTALL_MIRROR), e.g. a campus mirror of python-build-standalone. */
+  pythonInstallMirror?: string;
   maxJobs?: string;
   template?: string;
   pollMinMs?: string;
@@ -83,8 +89,9 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   ...RELAY_ENV_VARS,
   AILAB_RUNNER_NAME: "this runner's name: its inbox is messages/to-runner/<name>/ (default: local, the name ailab-action sends to before any runner has reported)",
   AILAB_RUNNER_DIR: "where the runner keeps its database, caches and jobs (default: ~/.ailab/runner)",
-  AILAB_UV: "the uv executable (default: uv, looked up in PATH)",
+  AILAB_UV: "the uv executable (default: uv, looked up in PATH once at start; a pyenv shim is resolved to the uv it runs)",
   AILAB_PACKAGE_INDEX: "a package index mirror (https://mirror.example.org/pypi/simple) that environments are built from instead of the URLs in uv.lock; versions and hashes still come from uv.lock (default: none)",
+  AILAB_PYTHON_INSTALL_MIRROR: "where uv downloads Pythons from, an http(s):// or file:// URL (sets UV_PYTHON_INSTALL_MIRROR; default: uv's own)",
   AILAB_SCHEDULER: "where jobs run: local (this machine) or slurm (sbatch) (default: local)",
   AILAB_PARTITIONS: "Slurm partitions tasks may name, such as gpu,debug (default: every partition sinfo lists)",
   AILAB_MAX_JOBS: "jobs building or running at once with the local executor; the rest wait in order (default: 1)",
@@ -128,7 +135,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     secret: readRelaySecret(flags.secretFile, env),
     scheduler: readScheduler(flags, env, () => whole("maxJobs", "AILAB_MAX_JOBS", 1, 1)),
     uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
-    uvEnv: pick(env, (key) => key.startsWith("UV_")),
+    uvEnv: { ...pick(env, (key) => key.startsWith("UV_")), ...readPythonInstallMirror(flags.pythonInstallMirror, env) },
     ...(packageIndex ? { packageIndex } : {}),
     ...(template ? { templatePath: resolve(template) } : {}),
     pollMinMs,
@@ -155,6 +162,17 @@ export function readDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): s
   return resolve(dataDir);
 }
 
+
+/** `{ UV_PYTHON_INSTALL_MIRROR }` from the flag or AILAB_PYTHON_INSTALL_MIRROR (which win over a UV_ one); empty when neither is set. */
+function readPythonInstallMirror(flag: string | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  const setting = flag === undefined ? "AILAB_PYTHON_INSTALL_MIRROR" : "--python-install-mirror";
+  const url = flag ?? nonEmpty(env.AILAB_PYTHON_INSTALL_MIRROR);
+  if (url === undefined) return {};
+  if (!/^(https?|file):\/\/\S+$/.test(url.trim())) {
+    throw new ConfigError(`${setting} ${JSON.stringify(url)} is not valid: expected an http://, https:// or file:// URL`, { setting });
+  }
+  return { UV_PYTHON_INSTALL_MIRROR: url.trim() };
+}
 
 function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: () => number): RunnerConfig["scheduler"] {
   const kindSetting = flags.scheduler === undefined ? "AILAB_SCHEDULER" : "--scheduler";

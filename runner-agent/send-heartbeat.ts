@@ -7,7 +7,8 @@ import { userAccounting } from "./user-accounting.js";
 
 /**
  * Tells the action who this runner is and what it offers (scheduler,
- * partitions, GPU types, GPUs in all and free; a GPU box's GPUs one by one),
+ * partitions, GPU types, GPUs in all and free; a GPU box's GPUs one by one;
+ * the Python versions it has),
  * so that the action sends each task to a runner that can run it, and what
  * its users have used against their limits, for `ailab whoami`. Sent straight
  * to the relay, not through the outbox: a heartbeat that cannot be sent is
@@ -25,6 +26,7 @@ export async function sendHeartbeat(ctx: RunnerContext): Promise<void> {
     scheduler: ctx.scheduler.kind,
     ...offer,
     accounting: userAccounting(ctx.db, now, ctx.config.fairShare),
+    pythons: ctx.pythons,
     at: now,
   };
   await deliver(ctx.relay, sealMessage(inboxes.action(), heartbeat, ctx.config.secret, now));

@@ -18,6 +18,7 @@ import { lockDataDir } from "./runner-lock.js";
 import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
 import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
+import { findUv } from "./find-uv.js";
 import { UvEnvBuilder } from "./uv-env-builder.js";
 
 export interface RunnerDeps {
@@ -51,10 +52,11 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
     const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
     const run = deps.run ?? runProcess;
-    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath: config.uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
+    const uvPath = (await findUv(config.uvPath, config.baseEnv, run)) ?? config.uvPath;
+    const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
     const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions };
-    await checkUv(envs, log);
+    const pythons = await checkUv(envs, uvPath, log);
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons };
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
     log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });
@@ -91,12 +93,19 @@ async function chooseScheduler(config: RunnerConfig, run: ProcessRunner, log: Lo
   return { scheduler: new LocalExecutor({ cancelGraceMs: config.cancelGraceMs }), partitions: undefined, gpus };
 }
 
-/** A missing uv is said at start, where the admin looks; tasks then end with the same message. */
-async function checkUv(envs: UvEnvBuilder, log: Logger): Promise<void> {
+/**
+ * A missing uv is said at start, where the admin looks; tasks then end with
+ * the same message. Returns the Python versions uv has (none without uv).
+ */
+async function checkUv(envs: UvEnvBuilder, uvPath: string, log: Logger): Promise<string[]> {
   try {
-    log.info("uv found", { version: await envs.uvVersion() });
+    log.info("uv found", { path: uvPath, version: await envs.uvVersion() });
+    const pythons = await envs.pythons();
+    log.info("Pythons for environments", { pythons });
+    return pythons;
   } catch (e) {
     if (!(e instanceof AilabError)) throw e;
     log.error(e.message, { code: e.code });
+    return [];
   }
 }

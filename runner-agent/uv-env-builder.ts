@@ -9,13 +9,16 @@ import { EnvManifest } from "../core/protocol/messages.js";
 import { relayKeys } from "../core/relay/layout.js";
 import { isWheelFileName } from "../core/task/wheel-file-name.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
+import { makeJobVenv } from "./job-venv.js";
 import type { ObjectCache } from "./object-cache.js";
 import type { ProcessRunner } from "./process-runner.js";
+import { setTreeWritable } from "./tree-write-access.js";
 import { envBuildError, uvMissingError } from "./uv-errors.js";
 
 export interface UvEnvBuilderOptions {
   /** `<dataDir>/envs`. */
   root: string;
+  /** Absolute (see findUv), so that no folder's `.python-version` changes which uv runs. */
   uvPath: string;
   /** The environment uv starts from (the runner's, without AILAB_*), then `uvEnv` on top. */
   baseEnv: Record<string, string>;
@@ -38,8 +41,10 @@ export interface BuiltEnv {
 /**
  * Builds Python environments with uv, once per (env hash, uv version):
  * `<root>/<key>/venv`, made by `uv sync --frozen --no-install-project` from
- * the pushed pyproject.toml and uv.lock, plus the extra wheels; a `ready`
- * marker written last says it is complete. A venv cannot be moved, so it is
+ * the pushed pyproject.toml and uv.lock, plus the extra wheels, with
+ * bytecode compiled; then made read-only, since every task with the same
+ * lockfile shares it (a task's own project goes into its job's venv, see
+ * makeJobVenv); a `ready` marker written last says it is complete. A venv cannot be moved, so it is
  * built where it will be used; a folder without the marker is a build that
  * was cut off and is built again. Tasks that need the same environment at
  * the same time wait for one build.
@@ -75,6 +80,20 @@ export class UvEnvBuilder {
     return this.lastUvVersion !== undefined && existsSync(join(this.options.root, this.keyFor(hash, this.lastUvVersion), "ready"));
   }
 
+  /**
+   * The Python versions environments can be built with, newest first and
+   * each once: those uv finds installed (`uv python list --only-installed`),
+   * asked from `/` so that no folder's `.python-version` (a pyenv shim reads
+   * it) changes the answer. Pythons uv would download are left out: a
+   * runner behind a campus network often cannot, and a build should not
+   * depend on it; an admin installs more with `uv python install`.
+   */
+  async pythons(): Promise<string[]> {
+    const result = await this.runUv([this.options.uvPath, "python", "list", "--only-installed", "--output-format", "json"], { cwd: "/", env: this.env() });
+    if (result.exitCode !== 0) throw envBuildError("uv python list", result);
+    return pythonVersions(result.stdout);
+  }
+
   /** The environment for `hash`, built unless it is cached. `signal` stops waiting (and the build, if nobody else waits). */
   async ensure(hash: string, signal?: AbortSignal): Promise<BuiltEnv> {
     const key = this.keyFor(hash, await this.uvVersion());
@@ -106,6 +125,8 @@ export class UvEnvBuilder {
     const { relay, objects, uvPath } = this.options;
     const manifest = await readEnvManifest(relay, hash);
     await objects.fetchAll([manifest.pyproject, manifest.lockfile, ...(manifest.pythonVersion ? [manifest.pythonVersion] : []), ...manifest.wheels.map((w) => w.object)]);
+    // A build cut off after the venv was made read-only cannot be removed without write access back.
+    await setTreeWritable(dir, true);
     await rm(dir, { recursive: true, force: true });
     const buildDir = join(dir, "build");
     await mkdir(join(buildDir, "wheels"), { recursive: true });
@@ -121,7 +142,7 @@ export class UvEnvBuilder {
     const venvDir = join(dir, "venv");
     const env = { ...this.env(), UV_PROJECT_ENVIRONMENT: venvDir };
     const steps = dependencySteps(uvPath, buildDir, venvDir, this.options.packageIndex);
-    if (wheels.length > 0) steps.push(["uv pip install", [uvPath, "pip", "install", "--python", join(venvDir, "bin", "python"), ...wheels]]);
+    if (wheels.length > 0) steps.push(["uv pip install", [uvPath, "pip", "install", "--python", join(venvDir, "bin", "python"), "--compile-bytecode", ...wheels]]);
     let output = "";
     for (const [step, argv] of steps) {
       const result = await this.runUv(argv, { cwd: buildDir, env, signal });
@@ -130,11 +151,28 @@ export class UvEnvBuilder {
       if (signal.aborted) throw new AilabError("BuildCancelled", "the environment build was stopped");
       if (result.exitCode !== 0) throw envBuildError(step, result);
     }
+    // Jobs import from it but never write: the bytecode is compiled above, so Python need not write __pycache__.
+    await setTreeWritable(venvDir, false);
     await writeFile(join(dir, "ready.tmp"), canonicalJson({ envHash: hash, builtAt: new Date().toISOString() }));
     await rename(join(dir, "ready.tmp"), join(dir, "ready"));
   }
 
-  private async runUv(argv: string[], options: { cwd: string; env: Record<string, string>; signal: AbortSignal }) {
+  /** The job's own venv over the shared environment `sharedVenv` (see makeJobVenv), made with the same uv and environment. */
+  async jobVenv(sharedVenv: string, venvDir: string, projectRoot: string | undefined, signal?: AbortSignal): Promise<void> {
+    const { uvPath } = this.options;
+    const run: ProcessRunner = async (argv, options) => {
+      try {
+        return await this.options.run(argv, options);
+      } catch (e) {
+        if (errnoCode(e) === "ENOENT" || errnoCode(e) === "EACCES") throw uvMissingError(uvPath, e);
+        throw e;
+      }
+    };
+    await makeJobVenv({ uvPath, sharedVenv, venvDir, projectRoot, env: this.env(), run, ...(signal ? { signal } : {}) });
+    if (signal?.aborted) throw new AilabError("BuildCancelled", "the environment build was stopped");
+  }
+
+  private async runUv(argv: string[], options: { cwd: string; env: Record<string, string>; signal?: AbortSignal }) {
     try {
       return await this.options.run(argv, options);
     } catch (e) {
@@ -160,13 +198,33 @@ export class UvEnvBuilder {
  * the lock's hash, so the mirror cannot change what is installed.
  */
 function dependencySteps(uvPath: string, buildDir: string, venvDir: string, packageIndex: string | undefined): [string, string[]][] {
-  if (!packageIndex) return [["uv sync", [uvPath, "sync", "--frozen", "--no-install-project"]]];
+  if (!packageIndex) return [["uv sync", [uvPath, "sync", "--frozen", "--no-install-project", "--compile-bytecode"]]];
   const requirements = join(buildDir, "locked-requirements.txt");
   return [
     ["uv export", [uvPath, "export", "--frozen", "--no-emit-project", "--no-header", "--format", "requirements.txt", "--output-file", requirements]],
     ["uv venv", [uvPath, "venv", "--quiet", venvDir]],
-    ["uv pip sync", [uvPath, "pip", "sync", "--python", join(venvDir, "bin", "python"), "--default-index", packageIndex, requirements]],
+    ["uv pip sync", [uvPath, "pip", "sync", "--python", join(venvDir, "bin", "python"), "--default-index", packageIndex, "--compile-bytecode", requirements]],
   ];
+}
+
+/** The versions in `uv python list --output-format json`, CPython only, newest first, each once. */
+function pythonVersions(json: string): string[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  const versions = new Set<string>();
+  for (const item of list as { version?: unknown; implementation?: unknown }[]) {
+    if (typeof item?.version === "string" && item.implementation === "cpython" && /^\d+\.\d+\.\d+$/.test(item.version)) versions.add(item.version);
+  }
+  const parts = (v: string) => v.split(".").map(Number);
+  return [...versions].sort((a, b) => {
+    const [x, y] = [parts(a), parts(b)];
+    return y[0]! - x[0]! || y[1]! - x[1]! || y[2]! - x[2]!;
+  });
 }
 
 async function readEnvManifest(relay: RelayStore, hash: string): Promise<EnvManifest> {

@@ -14,6 +14,7 @@ export function toRunnerViews(runners: readonly RunnerRecord[], options: { admin
     totalGpus: runner.totalGpus,
     freeGpus: runner.freeGpus,
     gpus: runner.gpus.map(({ taskId, ...gpu }) => ({ ...gpu, busy: taskId !== null, ...(options.admin ? { taskId } : {}) })),
+    ...(runner.pythons ? { pythons: runner.pythons } : {}),
     lastSeen: new Date(runner.lastSeen).toISOString(),
     stale: options.now - runner.lastSeen > options.staleMs,
   }));

@@ -1,3 +1,4 @@
+import type { PythonAsk } from "../../core/python/check-python-available.js";
 import type { Task } from "../../core/task/task.js";
 import { describeNoFit, unfitCriterion } from "./runner-fit.js";
 import type { RunnerRecord } from "./runner-store.js";
@@ -12,6 +13,8 @@ export interface ChooseOptions {
   staleMs: number;
   /** The configured runner, used while no runner has ever sent a heartbeat. */
   defaultRunner: string;
+  /** The Python the project asks for (requires-python, .python-version); a runner must have one that fits. */
+  python?: PythonAsk;
 }
 
 /**
@@ -26,7 +29,8 @@ export interface ChooseOptions {
  *
  * A runner can run a task when it has at least the GPUs asked for, offers
  * the `gpu_type` (case-insensitive) and the `partition` (local runners
- * offer none). Of those that can, the one with the most free GPUs wins,
+ * offer none), and has a Python the project's requires-python and
+ * .python-version allow. Of those that can, the one with the most free GPUs wins,
  * then the first by name. Pure: the caller reads the runners and the clock.
  */
 export function chooseRunner(task: Pick<Task, "cluster" | "resources">, runners: readonly RunnerRecord[], options: ChooseOptions): RunnerChoice {
@@ -42,8 +46,8 @@ export function chooseRunner(task: Pick<Task, "cluster" | "resources">, runners:
     const fresh = runners.filter((r) => options.now - r.lastSeen <= options.staleMs);
     pool = fresh.length > 0 ? fresh : runners;
   }
-  const fit = pool.filter((r) => unfitCriterion(task.resources, r) === undefined);
-  if (fit.length === 0) return { ok: false, description: describeNoFit(task, pool) };
+  const fit = pool.filter((r) => unfitCriterion(task.resources, r, options.python) === undefined);
+  if (fit.length === 0) return { ok: false, description: describeNoFit(task, pool, options.python) };
   const [best] = [...fit].sort((a, b) => b.freeGpus - a.freeGpus || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { ok: true, runner: best!.name };
 }

@@ -1,7 +1,8 @@
+import { describePythonAsk, pythonFits, type PythonAsk } from "../../core/python/check-python-available.js";
 import type { Task } from "../../core/task/task.js";
 import type { RunnerRecord } from "./runner-store.js";
 
-type Offer = Pick<RunnerRecord, "name" | "partitions" | "gpuTypes" | "totalGpus">;
+type Offer = Pick<RunnerRecord, "name" | "partitions" | "gpuTypes" | "totalGpus" | "pythons">;
 type Resources = Task["resources"];
 
 /** One thing a task may ask for, and how a runner's offer is checked and shown. */
@@ -23,8 +24,13 @@ export function offersGpuType(gpuTypes: readonly string[], wanted: string): bool
   return gpuTypes.some((type) => type.toLowerCase() === want || type.toLowerCase().split(/[\s_-]+/).includes(want));
 }
 
-/** The criteria a task's resources set, in the order a status line names them. */
-function criteriaOf(resources: Resources): Criterion[] {
+/**
+ * The criteria a task's resources (and its project's Python, see
+ * checkPythonAvailable) set, in the order a status line names them. A
+ * runner that does not say which Pythons it has (older, or uv missing) is
+ * not refused for it.
+ */
+function criteriaOf(resources: Resources, python?: PythonAsk): Criterion[] {
   const out: Criterion[] = [];
   const { gpuType, partition, gpus } = resources;
   if (gpuType !== undefined) {
@@ -35,12 +41,20 @@ function criteriaOf(resources: Resources): Criterion[] {
     out.push({ asked: `partition ${JSON.stringify(partition)}`, fits: (r) => r.partitions.includes(partition), offered: (r) => listOf(r.partitions) });
   }
   if (gpus > 0) out.push({ asked: gpuCount(gpus), fits: (r) => gpus <= r.totalGpus, offered: (r) => gpuCount(r.totalGpus) });
+  // Last: most projects ask for a Python every runner has, and a status line names it only when it is what is missing.
+  if (python && (python.requiresPython !== undefined || python.pythonVersionFile !== undefined)) {
+    out.push({
+      asked: `Python for ${describePythonAsk(python)}`,
+      fits: (r) => !r.pythons || r.pythons.length === 0 || r.pythons.some((v) => pythonFits(python, v)),
+      offered: (r) => listOf(r.pythons ?? []),
+    });
+  }
   return out;
 }
 
 /** The first thing `runner` lacks for `resources`, as the task asked it; undefined when it can run the task. */
-export function unfitCriterion(resources: Resources, runner: Offer): string | undefined {
-  return criteriaOf(resources).find((c) => !c.fits(runner))?.asked;
+export function unfitCriterion(resources: Resources, runner: Offer, python?: PythonAsk): string | undefined {
+  return criteriaOf(resources, python).find((c) => !c.fits(runner))?.asked;
 }
 
 /**
@@ -49,10 +63,10 @@ export function unfitCriterion(resources: Resources, runner: Offer): string | un
  * instead, e.g. `error: no runner offers gpu_type "h100": runners offer
  * a100 (cluster-a), none (gpu-box)`.
  */
-export function describeNoFit(task: Pick<Task, "cluster" | "resources">, pool: readonly Offer[]): string {
+export function describeNoFit(task: Pick<Task, "cluster" | "resources">, pool: readonly Offer[], python?: PythonAsk): string {
   let remaining = pool;
   const met: string[] = [];
-  for (const criterion of criteriaOf(task.resources)) {
+  for (const criterion of criteriaOf(task.resources, python)) {
     const fitting = remaining.filter((r) => criterion.fits(r));
     if (fitting.length === 0) {
       const ask = [criterion.asked, ...met].join(" with ");

@@ -10,6 +10,8 @@ export interface RunnerRecord {
   totalGpus: number;
   freeGpus: number;
   gpus: GpuReport[];
+  /** The Python versions it builds environments with; undefined when its heartbeat does not say (an older runner). */
+  pythons?: string[];
   /** The heartbeat's own time (the runner's clock), milliseconds since the epoch. */
   reportedAt: number;
   /** When the action received it (the action's clock): what staleness is judged by. */
@@ -30,6 +32,7 @@ interface RunnerRow {
   total_gpus: number;
   free_gpus: number;
   gpus: string;
+  pythons: string | null;
   reported_at: number;
   last_seen: number;
 }
@@ -45,11 +48,11 @@ export function applyHeartbeat(db: Db, heartbeat: Heartbeat, receivedAt: number)
     const stored = db.prepare("SELECT reported_at FROM runners WHERE name = ?").get(heartbeat.runner) as { reported_at: number } | undefined;
     if (stored && stored.reported_at >= heartbeat.at) return false;
     db.prepare(
-      `INSERT INTO runners (name, scheduler, partitions, gpu_types, total_gpus, free_gpus, gpus, reported_at, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO runners (name, scheduler, partitions, gpu_types, total_gpus, free_gpus, gpus, pythons, reported_at, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET scheduler = excluded.scheduler, partitions = excluded.partitions,
          gpu_types = excluded.gpu_types, total_gpus = excluded.total_gpus, free_gpus = excluded.free_gpus,
-         gpus = excluded.gpus, reported_at = excluded.reported_at, last_seen = excluded.last_seen`,
+         gpus = excluded.gpus, pythons = excluded.pythons, reported_at = excluded.reported_at, last_seen = excluded.last_seen`,
     ).run(
       heartbeat.runner,
       heartbeat.scheduler,
@@ -58,6 +61,7 @@ export function applyHeartbeat(db: Db, heartbeat: Heartbeat, receivedAt: number)
       heartbeat.totalGpus,
       heartbeat.freeGpus,
       JSON.stringify(heartbeat.gpus),
+      heartbeat.pythons === undefined ? null : JSON.stringify(heartbeat.pythons),
       heartbeat.at,
       receivedAt,
     );
@@ -99,6 +103,7 @@ export function listRunners(db: Db): RunnerRecord[] {
     totalGpus: row.total_gpus,
     freeGpus: row.free_gpus,
     gpus: JSON.parse(row.gpus) as GpuReport[],
+    ...(row.pythons === null ? {} : { pythons: JSON.parse(row.pythons) as string[] }),
     reportedAt: row.reported_at,
     lastSeen: row.last_seen,
   }));

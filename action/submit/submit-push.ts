@@ -15,6 +15,7 @@ import { buildEnvManifest } from "./build-env-manifest.js";
 import { describeIssues } from "./describe-issues.js";
 import { planTask } from "./plan-task.js";
 import { readBlobBytes, readCommitTree, type CommitFile } from "./read-commit-tree.js";
+import { readCommitPythonAsk } from "./read-commit-python-ask.js";
 import { selectSnapshotFiles } from "./select-snapshot-files.js";
 
 /**
@@ -49,10 +50,12 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
     log.info("task file invalid", { task: taskId, description });
     return taskId;
   }
+  const files = new Map(tree.files.map((f) => [f.path, f]));
   const choice = chooseRunner(plan.task, listRunners(ctx.db), {
     now: ctx.clock.now(),
     staleMs: ctx.config.runnerStaleMs,
     defaultRunner: ctx.config.runnerName,
+    python: await readCommitPythonAsk(plan.task.environment, files, read),
   });
   if (!choice.ok) {
     ctx.db.transaction(() => {
@@ -65,7 +68,6 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
 
   const selection = selectSnapshotFiles(tree.files, plan.task.files.upload, plan.isIgnored, read);
   const snapshot = await publishSnapshot(ctx.store, selection.files);
-  const files = new Map(tree.files.map((f) => [f.path, f]));
   const env = await publishEnv(ctx.store, await buildEnvManifest(ctx.store, plan.task.environment, files, read));
   const submit: Submit = {
     kind: "submit",

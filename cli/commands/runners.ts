@@ -13,14 +13,14 @@ export function registerRunners(program: Command, deps: CommandDeps<RunnersOptio
   const run = deps.run ?? runRunners;
   return program
     .command("runners")
-    .description("List the clusters and GPU boxes that run tasks: their GPU types, partitions and free GPUs (what gpu_type, partition and cluster may name)")
+    .description("List the clusters and GPU boxes that run tasks: their GPU types, partitions, free GPUs and Python versions (what gpu_type, partition, cluster and requires-python may name)")
     .option("--json", "print the runners as a JSON array")
     .action((opts: { json?: boolean }) => run(deps.ctx, { json: opts.json === true }));
 }
 
 /**
  * One line a runner on stdout, e.g.
- * `cluster-a  slurm  a100  partitions gpu,debug  1 of 2 GPUs free`;
+ * `cluster-a  slurm  a100  partitions gpu,debug  1 of 2 GPUs free  Python 3.12.4,3.11.7`;
  * an empty list prints nothing and exits 0.
  */
 export async function runRunners(ctx: CliContext, options: RunnersOptions): Promise<void> {
@@ -42,6 +42,7 @@ export function describeRunner(r: RunnerView): string {
     types.length > 0 ? types.join(",") : "no GPUs",
     ...(r.partitions.length > 0 ? [`partitions ${r.partitions.join(",")}`] : []),
     `${r.freeGpus} of ${r.totalGpus} GPU${r.totalGpus === 1 ? "" : "s"} free`,
+    ...(r.pythons ? [`Python ${r.pythons.length > 0 ? r.pythons.join(",") : "none"}`] : []),
     ...(r.stale ? [`not heard from since ${r.lastSeen}`] : []),
   ].join("  ");
 }

@@ -110,6 +110,8 @@ export const RunnerView = z.object({
   totalGpus: z.number(),
   freeGpus: z.number(),
   gpus: z.array(GpuView),
+  /** The Python versions it has (`3.11.7`); absent for a runner that does not say. */
+  pythons: z.array(z.string()).optional(),
   lastSeen: z.string(),
   stale: z.boolean(),
 });

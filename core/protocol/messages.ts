@@ -180,6 +180,8 @@ export const Heartbeat = z.object({
   freeGpus: z.number().int().min(0),
   gpus: z.array(GpuReport),
   accounting: z.array(UserAccounting),
+  /** The Python versions this runner builds environments with (`3.11.7`, newest first); absent from older runners. */
+  pythons: z.array(z.string()).optional(),
   at: z.number(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;

@@ -80,8 +80,10 @@ trap 'ailab_finish 130' INT
 
 cd -- "$ailab_work_dir" || ailab_finish 1
 
-# The uv environment built for this task's lockfile, used as an activated venv.
-export VIRTUAL_ENV='/srv/ailab/envs/3f9a'
+# The job's own venv, used as an activated one: it sees the environment built for the
+# task's lockfile (shared with other tasks, read-only), holds the project itself when it
+# is a package, and gets whatever the job installs. `uv run` runs in it without syncing.
+export VIRTUAL_ENV='/srv/ailab/jobs/mfz3k2a1b0-8a3c/venv'
 export PATH="$VIRTUAL_ENV/bin:$PATH"
 export UV_PROJECT_ENVIRONMENT="$VIRTUAL_ENV"
 export UV_NO_SYNC=1

@@ -9,6 +9,8 @@ import type { Submit } from "../../core/protocol/messages.js";
 import type { RelayStore } from "../../core/relay/relay-store.js";
 import { publishEnv, publishSnapshot } from "../../core/snapshot/publish-snapshot.js";
 import { parseTaskFile } from "../../core/task/parse-task-file.js";
+import { findUv } from "../../runner-agent/find-uv.js";
+import { runProcess } from "../../runner-agent/process-runner.js";
 import { tempDir } from "./temp-dir.js";
 
 export const PYPROJECT = `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = []\n`;
@@ -35,7 +37,8 @@ export async function publishProject(t: TestContext, store: RelayStore, files: R
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text, { mode: name.endsWith("*") ? 0o755 : 0o644 });
   }
-  if (!existsSync(join(dir, "uv.lock"))) execFileSync("uv", ["lock", "--offline", "--quiet"], { cwd: dir, stdio: "pipe" });
+  // uv by absolute path: a pyenv shim would read the project's .python-version (see findUv).
+  if (!existsSync(join(dir, "uv.lock"))) execFileSync((await findUv("uv", process.env, runProcess)) ?? "uv", ["lock", "--offline", "--quiet"], { cwd: dir, stdio: "pipe" });
   const names = [...Object.keys(all).map((n) => n.replace(/\*$/, "")), "uv.lock"].filter((n, i, a) => a.indexOf(n) === i);
   const snapshot = await publishSnapshot(
     store,
@@ -44,6 +47,7 @@ export async function publishProject(t: TestContext, store: RelayStore, files: R
   const env = await publishEnv(store, {
     pyproject: sha256(readFileSync(join(dir, "pyproject.toml"))),
     lockfile: sha256(readFileSync(join(dir, "uv.lock"))),
+    ...(Object.hasOwn(all, ".python-version") ? { pythonVersion: sha256(readFileSync(join(dir, ".python-version"))) } : {}),
     wheels: [],
   });
   const task = parseTaskFile(all["task.toml"] ?? "", { file: "task.toml", branch: "ailab/demo" });

@@ -115,3 +115,34 @@ test("cancel goes to the runner the task was sent to", async (t) => {
   assert.deepEqual(await submitsIn(h, "cluster-a"), [second.id]);
   assert.equal((await readRunnerInbox(h.relay, "cluster-a")).filter((m) => m.kind === "cancel").length, 0);
 });
+
+test("a project whose requires-python or .python-version no runner has is refused at push time, naming the versions runners have", async (t) => {
+  const h = await startActionHarness(t);
+  await sendHeartbeat(h.relay, heartbeat("cluster-a", { scheduler: "slurm", partitions: ["gpu"], pythons: ["3.12.4", "3.11.7"] }));
+  await sendHeartbeat(h.relay, heartbeat("gpu-box", { pythons: ["3.10.13"] }));
+  await waitForRunners(h, ["cluster-a", "gpu-box"]);
+  const work = await tempDir(t);
+  const env = gitEnv(work, h.tokens.alice);
+  const project = join(work, "proj");
+  await makeProject(project, sampleProject(), env);
+  const push = async (branch: string, files: Record<string, string>): Promise<TaskView> => {
+    await writeFiles(project, files);
+    const commit = await commitAll(project, branch, env);
+    await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), `HEAD:refs/heads/ailab/${branch}`], env);
+    const mine = (v: TaskView) => v.branch === `ailab/${branch}` && v.commit === commit;
+    return (await h.waitForTasks((list) => list.some(mine))).find(mine)!;
+  };
+  const pyproject = (requires: string) => `[project]\nname = "tiny"\nversion = "0.1.0"\nrequires-python = "${requires}"\ndependencies = []\n`;
+
+  const tooNew = await push("py313", { "pyproject.toml": pyproject(">=3.13") });
+  assert.equal(tooNew.state, "error");
+  assert.equal(tooNew.description, 'error: no runner offers Python for requires-python ">=3.13": runners offer 3.12.4/3.11.7 (cluster-a), 3.10.13 (gpu-box)');
+
+  const pinned = await push("py39", { "pyproject.toml": pyproject(">=3.8"), ".python-version": "3.9\n" });
+  assert.equal(pinned.description, 'error: no runner offers Python for requires-python ">=3.8" and .python-version "3.9": runners offer 3.12.4/3.11.7 (cluster-a), 3.10.13 (gpu-box)');
+
+  const fits = await push("py310", { "pyproject.toml": pyproject(">=3.8"), ".python-version": "3.10\n" });
+  assert.equal(fits.state, "submitted", fits.description);
+  assert.deepEqual(await submitsIn(h, "gpu-box"), [fits.id]);
+  assert.deepEqual(await submitsIn(h, "cluster-a"), []);
+});

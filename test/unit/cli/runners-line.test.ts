@@ -12,3 +12,9 @@ test("a runner line names its short GPU types, partitions, free GPUs, and says w
     "box  local  h100  0 of 1 GPU free  not heard from since 2026-11-24T10:00:00.000Z",
   );
 });
+
+test("a runner line lists the Python versions the runner has, when it says", () => {
+  const base = { name: "box", scheduler: "local", partitions: [], gpuTypes: [], totalGpus: 0, freeGpus: 0, gpus: [], lastSeen: "2026-11-24T10:00:00.000Z", stale: false };
+  assert.equal(describeRunner({ ...base, pythons: ["3.12.4", "3.11.7"] }), "box  local  no GPUs  0 of 0 GPUs free  Python 3.12.4,3.11.7");
+  assert.equal(describeRunner({ ...base, pythons: [] }), "box  local  no GPUs  0 of 0 GPUs free  Python none");
+});

@@ -23,6 +23,16 @@ test("configuration comes from environment variables, flags win, defaults fill t
   assert.ok(config.pollMaxMs >= config.pollMinMs);
 });
 
+test("a Python install mirror is passed to uv as UV_PYTHON_INSTALL_MIRROR; the flag wins; a non-URL is refused", () => {
+  const env = { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h", AILAB_PYTHON_INSTALL_MIRROR: "https://mirror.campus.example/python-build-standalone" };
+  assert.deepEqual(readRunnerConfig({}, env).uvEnv, { UV_PYTHON_INSTALL_MIRROR: "https://mirror.campus.example/python-build-standalone" });
+  assert.deepEqual(readRunnerConfig({ pythonInstallMirror: "file:///srv/pbs" }, env).uvEnv, { UV_PYTHON_INSTALL_MIRROR: "file:///srv/pbs" });
+  assert.throws(
+    () => readRunnerConfig({ pythonInstallMirror: "mirror.example" }, env),
+    (e) => hasCode(e, "ConfigError") && e.message.includes("--python-install-mirror") && e.data.setting === "--python-install-mirror",
+  );
+});
+
 test("the relay secret never reaches the environment jobs and uv get", () => {
   const config = readRunnerConfig({}, { AILAB_RELAY_DIR: "/r", AILAB_SECRET: SECRET, HOME: "/h", PATH: "/usr/bin" });
   assert.equal(config.secret, SECRET);

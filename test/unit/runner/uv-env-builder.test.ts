@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { networkEnv } from "../../../core/config/network-env.js";
 import { hasCode } from "../../../core/errors.js";
@@ -45,7 +45,9 @@ test("tasks that need the same environment at once wait for one build; later one
   assert.equal(c.built, false);
   assert.equal(c.venvDir, a.venvDir);
   assert.equal(syncs.length, 1);
-  assert.deepEqual(syncs[0]!.slice(1), ["sync", "--frozen", "--no-install-project"]);
+  assert.deepEqual(syncs[0]!.slice(1), ["sync", "--frozen", "--no-install-project", "--compile-bytecode"]);
+  // Shared by every task with this lockfile: nobody may write into it (root aside, see job-venv tests).
+  for (const path of [a.venvDir, join(a.venvDir, "bin"), join(a.venvDir, "pyvenv.cfg")]) assert.equal(statSync(path).mode & 0o222, 0, path);
 });
 
 test("a build cut off before its ready marker is thrown away and built again", async (t) => {
@@ -53,6 +55,7 @@ test("a build cut off before its ready marker is thrown away and built again", a
   const first = await builder.ensure(env);
   const dir = join(first.venvDir, "..");
   rmSync(join(dir, "ready"));
+  chmodSync(join(dir, "venv"), 0o755);
   mkdirSync(join(dir, "venv", "half"), { recursive: true });
   writeFileSync(join(dir, "venv", "half", "junk"), "x");
   const again = await builder.ensure(env);

@@ -84,7 +84,7 @@ test("the rendered reference sweep (one job array) matches test/golden/sbatch-ar
 function referencePaths(taskId: string) {
   return {
     projectDir: `/srv/ailab/jobs/${taskId}/project`,
-    envDir: "/srv/ailab/envs/3f9a",
+    envDir: `/srv/ailab/jobs/${taskId}/venv`,
     logFile: `/srv/ailab/jobs/${taskId}/job.log`,
     exitCodeFile: `/srv/ailab/jobs/${taskId}/exit-code`,
   };
