@@ -89,7 +89,8 @@ export class UvEnvBuilder {
    * depend on it; an admin installs more with `uv python install`.
    */
   async pythons(): Promise<string[]> {
-    const result = await this.runUv([this.options.uvPath, "python", "list", "--only-installed", "--output-format", "json"], { cwd: "/", env: this.env() });
+    // Bounded: a uv that hangs here (a dead network share on PATH) must not keep the runner from starting.
+    const result = await this.runUv([this.options.uvPath, "python", "list", "--only-installed", "--output-format", "json"], { cwd: "/", env: this.env(), signal: AbortSignal.timeout(30_000) });
     if (result.exitCode !== 0) throw envBuildError("uv python list", result);
     return pythonVersions(result.stdout);
   }

@@ -69,7 +69,7 @@ test("cancel stops a task while its environment builds, and uv with it", async (
   const project = await publishProject(t, world.store, { "task.toml": taskToml(["true"]) });
   const fakeUv = join(world.root, "slow-uv");
   const pidFile = join(world.root, "uv.pid");
-  writeFileSync(fakeUv, `#!/bin/bash\nif [ "$1" = --version ]; then echo "uv 0.0.0-slow"; exit 0; fi\necho $$ > ${pidFile}\nexec sleep 300\n`, { mode: 0o755 });
+  writeFileSync(fakeUv, `#!/bin/bash\nif [ "$1" = --version ]; then echo "uv 0.0.0-slow"; exit 0; fi\nif [ "$1" = python ]; then echo "[]"; exit 0; fi\necho $$ > ${pidFile}\nexec sleep 300\n`, { mode: 0o755 });
   await world.start({ uv: fakeUv });
   const submit = project.submit();
   await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
