@@ -6,7 +6,7 @@ import { isTaskName } from "../../core/task/task-name.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
 import { enqueueMessage } from "../relay/outbox.js";
-import { chooseRunner } from "../runners/choose-runner.js";
+import { chooseRunner } from "../../core/runners/choose-runner.js";
 import { listRunners } from "../runners/runner-store.js";
 import { requestCancel } from "../tasks/request-cancel.js";
 import { insertTask, listUnfinishedTasks } from "../tasks/task-store.js";
@@ -51,9 +51,9 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
     return taskId;
   }
   const files = new Map(tree.files.map((f) => [f.path, f]));
+  const now = ctx.clock.now();
   const choice = chooseRunner(plan.task, listRunners(ctx.db), {
-    now: ctx.clock.now(),
-    staleMs: ctx.config.runnerStaleMs,
+    isFresh: (runner) => now - runner.lastSeen <= ctx.config.runnerStaleMs,
     defaultRunner: ctx.config.runnerName,
     python: await readCommitPythonAsk(plan.task.environment, files, read),
   });

@@ -8,6 +8,7 @@ import { TaskFileError } from "../../core/task/parse-task-file.js";
 import { sweepRuns } from "../../core/task/sweep.js";
 import type { Task } from "../../core/task/task.js";
 import type { CliContext } from "../cli-context.js";
+import { checkRunnersFit } from "../check-runners-fit.js";
 import { tryOpenGitRepo } from "../git-repo.js";
 import type { CommandDeps } from "../new-program.js";
 import { uncommittedTaskFiles } from "../uncommitted-task-files.js";
@@ -56,7 +57,8 @@ export const PREVIEW_TASK_ID = "0000000000-0000";
 /**
  * Checks the project folder with checkProject, the function the action runs
  * on every push, so the verdict and its words are the server's (the default
- * name comes from the current branch or the folder). Invalid: TaskFileError
+ * name comes from the current branch or the folder), and, when logged in,
+ * whether a runner can run it (checkRunnersFit). Invalid: TaskFileError
  * with every issue (exit 1). Valid: a summary, the task as JSON, or the
  * batch script on stdout, and a note on stderr for each file the task needs
  * that HEAD does not have (the push sends the commit, not the folder).
@@ -67,6 +69,7 @@ export async function runValidate(ctx: CliContext, options: ValidateOptions): Pr
   const verdict = await checkProject(folderProjectView(dir), { branch: `ailab/${await defaultTaskName(repo, dir)}` });
   if (!verdict.ok) throw new TaskFileError(verdict.issues);
   const { task, file } = verdict;
+  await checkRunnersFit(ctx, dir, task);
   for (const path of repo ? await uncommittedTaskFiles(ctx, repo, dir, file, task) : []) {
     const shown = relative(ctx.cwd, join(dir, path)) || path;
     ctx.stderr.write(`note: ${shown} is not committed, so a push would not have it: git add ${shown}, then commit\n`);

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { runCli } from "../../../cli/run-cli.js";
 import type { TaskView } from "../../../core/api/types.js";
 import type { Submit } from "../../../core/protocol/messages.js";
 import { readRunnerInbox, startActionHarness, type ActionHarness } from "../../helpers/action-harness.js";
 import { commitAll, git, gitEnv, makeProject, sampleProject, writeFiles } from "../../helpers/action-git.js";
+import { cliTestContext } from "../../helpers/cli-test-context.js";
 import { gpu, heartbeat, sendHeartbeat, waitForRunners } from "../../helpers/action-heartbeat.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
@@ -132,17 +134,28 @@ test("a project whose requires-python or .python-version no runner has is refuse
     const mine = (v: TaskView) => v.branch === `ailab/${branch}` && v.commit === commit;
     return (await h.waitForTasks((list) => list.some(mine))).find(mine)!;
   };
-  const pyproject = (requires: string) => `[project]\nname = "tiny"\nversion = "0.1.0"\nrequires-python = "${requires}"\ndependencies = []\n`;
+  // A pyproject asking for `requires`, with the uv.lock `uv lock` writes for it (a stale lock is refused before runners are asked).
+  const pyproject = (requires: string) => ({
+    "pyproject.toml": `[project]\nname = "tiny"\nversion = "0.1.0"\nrequires-python = "${requires}"\ndependencies = []\n`,
+    "uv.lock": `version = 1\nrevision = 5\nrequires-python = "${requires}"\n\n[[package]]\nname = "tiny"\nversion = "0.1.0"\nsource = { virtual = "." }\n`,
+  });
 
-  const tooNew = await push("py313", { "pyproject.toml": pyproject(">=3.13") });
+  const tooNew = await push("py313", pyproject(">=3.13"));
   assert.equal(tooNew.state, "error");
   assert.equal(tooNew.description, 'error: no runner offers Python for requires-python ">=3.13": runners offer 3.12.4/3.11.7 (cluster-a), 3.10.13 (gpu-box)');
+  // ailab validate, logged in, says the same before any push, from the runners' last heartbeats.
+  const cli = await cliTestContext(t, { env: { AILAB_TOKEN: h.tokens.alice } });
+  assert.equal(await runCli(["login", h.url], cli.ctx), 0, cli.stderr());
+  const before = cli.stderr().length;
+  assert.equal(await runCli(["validate", project], cli.ctx), 1);
+  assert.equal(cli.stderr().slice(before), `${tooNew.description}\n`);
 
-  const pinned = await push("py39", { "pyproject.toml": pyproject(">=3.8"), ".python-version": "3.9\n" });
+  const pinned = await push("py39", { ...pyproject(">=3.8"), ".python-version": "3.9\n" });
   assert.equal(pinned.description, 'error: no runner offers Python for requires-python ">=3.8" and .python-version "3.9": runners offer 3.12.4/3.11.7 (cluster-a), 3.10.13 (gpu-box)');
 
-  const fits = await push("py310", { "pyproject.toml": pyproject(">=3.8"), ".python-version": "3.10\n" });
+  const fits = await push("py310", { ...pyproject(">=3.8"), ".python-version": "3.10\n" });
   assert.equal(fits.state, "submitted", fits.description);
+  assert.equal(await runCli(["validate", project], cli.ctx), 0, cli.stderr());
   assert.deepEqual(await submitsIn(h, "gpu-box"), [fits.id]);
   assert.deepEqual(await submitsIn(h, "cluster-a"), []);
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chooseRunner } from "../../../action/runners/choose-runner.js";
+import { chooseRunner } from "../../../core/runners/choose-runner.js";
 import type { RunnerRecord } from "../../../action/runners/runner-store.js";
 import type { Task } from "../../../core/task/task.js";
 
 const NOW = Date.parse("2024-05-01T12:00:00Z");
 const MINUTE = 60_000;
-const options = { now: NOW, staleMs: 10 * MINUTE, defaultRunner: "local" };
+const options = { isFresh: (r: RunnerRecord) => NOW - r.lastSeen <= 10 * MINUTE, defaultRunner: "local" };
 
 function runner(name: string, offer: Partial<RunnerRecord> = {}): RunnerRecord {
   return { name, scheduler: "local", partitions: [], gpuTypes: [], totalGpus: 0, freeGpus: 0, gpus: [], reportedAt: NOW, lastSeen: NOW, ...offer };

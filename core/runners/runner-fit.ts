@@ -1,8 +1,22 @@
-import { describePythonAsk, pythonFits, type PythonAsk } from "../../core/python/check-python-available.js";
-import type { Task } from "../../core/task/task.js";
-import type { RunnerRecord } from "./runner-store.js";
+import { describePythonAsk, pythonFits, type PythonAsk } from "../python/check-python-available.js";
+import type { Task } from "../task/task.js";
 
-type Offer = Pick<RunnerRecord, "name" | "partitions" | "gpuTypes" | "totalGpus" | "pythons">;
+/**
+ * What a runner offers, as its latest heartbeat said: the action's record
+ * of a runner and the API's view of it both have these members, so the
+ * action (at push) and `ailab validate` (from `ailab runners`) judge a task
+ * by the same rules.
+ */
+export interface RunnerOffer {
+  name: string;
+  partitions: readonly string[];
+  gpuTypes: readonly string[];
+  totalGpus: number;
+  freeGpus: number;
+  pythons?: readonly string[];
+}
+
+type Offer = RunnerOffer;
 type Resources = Task["resources"];
 
 /** One thing a task may ask for, and how a runner's offer is checked and shown. */

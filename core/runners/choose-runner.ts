@@ -1,16 +1,13 @@
-import type { PythonAsk } from "../../core/python/check-python-available.js";
-import type { Task } from "../../core/task/task.js";
-import { describeNoFit, unfitCriterion } from "./runner-fit.js";
-import type { RunnerRecord } from "./runner-store.js";
+import type { PythonAsk } from "../python/check-python-available.js";
+import type { Task } from "../task/task.js";
+import { describeNoFit, unfitCriterion, type RunnerOffer } from "./runner-fit.js";
 
 /** Where a task goes: a runner's name, or the status line saying why none can run it. */
 export type RunnerChoice = { ok: true; runner: string } | { ok: false; description: string };
 
-export interface ChooseOptions {
-  /** The action's clock, milliseconds since the epoch. */
-  now: number;
-  /** A runner not heard from for this long is passed over while others are fresh. */
-  staleMs: number;
+export interface ChooseOptions<R extends RunnerOffer> {
+  /** Whether a runner was heard from lately; stale runners are passed over while others are fresh. */
+  isFresh(runner: R): boolean;
   /** The configured runner, used while no runner has ever sent a heartbeat. */
   defaultRunner: string;
   /** The Python the project asks for (requires-python, .python-version); a runner must have one that fits. */
@@ -24,7 +21,7 @@ export interface ChooseOptions {
  *   before its first heartbeat arrives); a task naming another cluster is
  *   an error.
  * - `cluster` set: that runner, whatever its age, if it can run the task.
- * - Otherwise the runners seen within `staleMs`, or, when none is, all of
+ * - Otherwise the fresh runners (`isFresh`), or, when none is, all of
  *   them (the message waits in the relay until a runner returns).
  *
  * A runner can run a task when it has at least the GPUs asked for, offers
@@ -33,17 +30,17 @@ export interface ChooseOptions {
  * .python-version allow. Of those that can, the one with the most free GPUs wins,
  * then the first by name. Pure: the caller reads the runners and the clock.
  */
-export function chooseRunner(task: Pick<Task, "cluster" | "resources">, runners: readonly RunnerRecord[], options: ChooseOptions): RunnerChoice {
+export function chooseRunner<R extends RunnerOffer>(task: Pick<Task, "cluster" | "resources">, runners: readonly R[], options: ChooseOptions<R>): RunnerChoice {
   const names = runners.length > 0 ? runners.map((r) => r.name) : [options.defaultRunner];
   if (task.cluster !== undefined && !names.includes(task.cluster)) {
     return { ok: false, description: `error: no runner named ${JSON.stringify(task.cluster)}: runners are ${names.join(", ")}` };
   }
   if (runners.length === 0) return { ok: true, runner: options.defaultRunner };
 
-  let pool: readonly RunnerRecord[];
+  let pool: readonly R[];
   if (task.cluster !== undefined) pool = runners.filter((r) => r.name === task.cluster);
   else {
-    const fresh = runners.filter((r) => options.now - r.lastSeen <= options.staleMs);
+    const fresh = runners.filter((r) => options.isFresh(r));
     pool = fresh.length > 0 ? fresh : runners;
   }
   const fit = pool.filter((r) => unfitCriterion(task.resources, r, options.python) === undefined);
