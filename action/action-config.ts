@@ -4,6 +4,7 @@ import { networkEnv } from "../core/config/network-env.js";
 import { MIN_SECRET_LENGTH, readRelayConfig, readRelaySecret } from "../core/config/read-relay-settings.js";
 import { ConfigError } from "../core/errors.js";
 import type { RelayConfig } from "../core/relay/open-relay-store.js";
+import { readForgeConfig, type ForgeConfig, type ForgeOptions } from "./forge/forge-config.js";
 
 /** The action's configuration, parsed once at start. */
 export interface ActionConfig {
@@ -28,10 +29,14 @@ export interface ActionConfig {
   searchPath?: string;
   /** CA bundles, proxies and UV_* from the action's environment, kept for the git it runs (see networkEnv). */
   networkEnv: Record<string, string>;
+  /** The built-in git host, or the Gitea, Forgejo or GitHub whose pushes the action takes. */
+  forge: ForgeConfig;
+  /** With a forge: how often every hooked repository's branches are compared with what was seen (lost deliveries). */
+  reconcileMs: number;
 }
 
 /** What the command line gave; every member may also come from the environment. */
-export interface ActionOptions {
+export interface ActionOptions extends ForgeOptions {
   dataDir?: string;
   /** A folder or s3://BUCKET/PREFIX (AILAB_RELAY). */
   relay?: string;
@@ -45,6 +50,7 @@ export interface ActionOptions {
   runnerStaleMs?: string | number;
   pollMinMs?: string | number;
   pollMaxMs?: string | number;
+  reconcileMs?: string | number;
 }
 
 const RUNNER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -90,6 +96,8 @@ export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv 
     pollMaxMs,
     ...(env.PATH !== undefined ? { searchPath: env.PATH } : {}),
     networkEnv: networkEnv(env),
+    forge: readForgeConfig(options, env),
+    reconcileMs: parseMs("reconcile-ms", options.reconcileMs ?? env.AILAB_RECONCILE_MS ?? 5 * 60 * 1000),
   };
 }
 

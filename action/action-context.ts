@@ -4,9 +4,13 @@ import type { RelayStore } from "../core/relay/relay-store.js";
 import type { Db } from "./action-db.js";
 import type { ActionConfig } from "./action-config.js";
 import type { Forge } from "./forge/forge.js";
+import type { RemoteForgeConfig } from "./forge/forge-config.js";
+import type { PushSource } from "./forge/push-source.js";
+import type { ForgeClient } from "./forge/remote/forge-client.js";
 import type { GitRunner } from "./githost/git-runner.js";
 import type { Repositories } from "./githost/repositories.js";
 import type { KeyedLock } from "./push/keyed-lock.js";
+import type { Accounts } from "./users/accounts.js";
 
 /**
  * Everything a handler needs, built once at start (like probot's Context):
@@ -17,8 +21,16 @@ export interface ActionContext {
   db: Db;
   store: RelayStore;
   git: GitRunner;
+  /** The bare repositories pushes are read from: the built-in host's own, or the forge's mirrors. */
   repos: Repositories;
+  /** Where results are shown (statuses, releases). */
   forge: Forge;
+  /** Where pushes come from: how `repos` is brought up to date, and what to reconcile. */
+  pushSource: PushSource;
+  /** Who a token is and what they may do with a repository. */
+  accounts: Accounts;
+  /** The Gitea, Forgejo or GitHub the action serves, when it is not the built-in host. */
+  remote?: { config: RemoteForgeConfig; client: ForgeClient };
   clock: Clock;
   log: Logger;
   /** Serialises work on one repository (push detection, notes, tags). */

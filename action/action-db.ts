@@ -132,6 +132,67 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE tasks ADD COLUMN output TEXT;`,
   // The Python versions a runner has, a JSON list (NULL: a runner too old to say).
   `ALTER TABLE runners ADD COLUMN pythons TEXT;`,
+  `
+  -- A push is a change of a ref (what ref_state records), not a (repository, ref, commit) triple:
+  -- going back to an older commit, or re-pushing after deleting the branch, is a new push.
+  CREATE TABLE pushes_v2 (
+    id INTEGER PRIMARY KEY,
+    repo TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    before_id TEXT,
+    pusher TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    handled_at TEXT,
+    task_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO pushes_v2 SELECT id, repo, ref, commit_id, before_id, pusher, received_at, handled_at, task_id, attempts, next_attempt_at FROM pushes;
+  DROP TABLE pushes;
+  ALTER TABLE pushes_v2 RENAME TO pushes;
+  CREATE INDEX pushes_pending ON pushes (handled_at) WHERE handled_at IS NULL;
+  -- What the forge is to be told, per task, in order: every state change, progress coalesced.
+  CREATE TABLE forge_outbox (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('status', 'release')),
+    task_state TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    sent_ms INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX forge_outbox_unsent ON forge_outbox (task_id, id) WHERE sent_ms IS NULL;
+  INSERT INTO forge_outbox (task_id, kind, task_state, description, created_ms)
+    SELECT id, 'status', state, description, 0 FROM tasks WHERE forge_dirty = 1 ORDER BY id;
+  INSERT INTO forge_outbox (task_id, kind, task_state, description, created_ms)
+    SELECT id, 'release', state, description, 0 FROM tasks
+    WHERE forge_dirty = 1 AND state IN ('success', 'failure', 'error', 'cancelled') ORDER BY id;
+  -- Webhook deliveries, written before the 202: hints that a repository changed, handled by a fetch.
+  CREATE TABLE forge_deliveries (
+    id INTEGER PRIMARY KEY,
+    delivery_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    repo TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    after_id TEXT,
+    pusher TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    handled_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX forge_deliveries_pending ON forge_deliveries (repo) WHERE handled_at IS NULL;
+  -- The forge repositories the reconcile lists: hooked one by one, through an organisation, or seen in a delivery.
+  CREATE TABLE forge_targets (
+    target TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('org', 'repo')),
+    hook_id INTEGER,
+    added_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

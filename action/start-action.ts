@@ -11,11 +11,19 @@ import { openActionDb } from "./action-db.js";
 import { readActionInbox } from "./events/read-action-inbox.js";
 import { startRelayLoop } from "./events/relay-loop.js";
 import { createBuiltinForge } from "./forge/builtin-forge.js";
+import type { Forge } from "./forge/forge.js";
+import { builtinPushSource, type PushSource } from "./forge/push-source.js";
+import { createForgeAccounts } from "./forge/remote/forge-accounts.js";
+import { createForgeClient } from "./forge/remote/forge-client.js";
+import { createMirrorPushSource } from "./forge/remote/mirror-push-source.js";
+import { createRemoteForge } from "./forge/remote/remote-forge.js";
 import { createGitRunner } from "./githost/git-runner.js";
 import { Repositories } from "./githost/repositories.js";
 import { createActionServer } from "./http/create-server.js";
 import { reconcileRepositories } from "./push/handle-ref-changes.js";
 import { KeyedLock } from "./push/keyed-lock.js";
+import { getTask } from "./tasks/task-store.js";
+import { builtinAccounts, type Accounts } from "./users/accounts.js";
 
 export interface RunningAction {
   /** Where the server listens, e.g. http://127.0.0.1:41234 */
@@ -34,21 +42,53 @@ export interface RunningAction {
  */
 export async function startAction(config: ActionConfig, deps: { clock?: Clock; logger?: Logger; store?: RelayStore } = {}): Promise<RunningAction> {
   const clock = deps.clock ?? systemClock;
-  const log = deps.logger ?? createLogger({ secrets: [config.secret], tags: { agent: "action" } });
+  const secrets = [config.secret, ...(config.forge.kind === "builtin" ? [] : [config.forge.token, config.forge.webhookSecret])];
+  const log = deps.logger ?? createLogger({ secrets, tags: { agent: "action" } });
   const db = openActionDb(config.dataDir);
   const git = createGitRunner({ ...(config.searchPath !== undefined ? { searchPath: config.searchPath } : {}), home: config.dataDir, networkEnv: config.networkEnv });
-  const repos = new Repositories(join(config.dataDir, "repos"), git);
+  const store = deps.store ?? openRelayStore(config.relay);
   const locks = new KeyedLock();
   const now = () => new Date(clock.now()).toISOString();
   let baseUrl = config.publicUrl ?? "";
   let wake = () => {};
+
+  let repos: Repositories;
+  let forge: Forge;
+  let pushSource: PushSource;
+  let accounts: Accounts;
+  let remote: ActionContext["remote"];
+  if (config.forge.kind === "builtin") {
+    repos = new Repositories(join(config.dataDir, "repos"), git);
+    forge = createBuiltinForge({ db, git, repos, locks, now });
+    pushSource = builtinPushSource(repos);
+    accounts = builtinAccounts(db);
+  } else {
+    const forgeConfig = config.forge;
+    const client = createForgeClient(forgeConfig);
+    // Mirrors of the forge's repositories, kept apart from the built-in host's folder.
+    repos = new Repositories(join(config.dataDir, "mirrors"), git);
+    forge = createRemoteForge({
+      client,
+      store,
+      stagingDir: join(config.dataDir, "staging"),
+      maxAssetBytes: forgeConfig.maxAssetBytes,
+      artifactUrl: (taskId, name) => `${baseUrl}/api/tasks/${taskId}/artifacts/${encodeURIComponent(name)}`,
+      runnerOf: (taskId) => getTask(db, taskId)?.runner ?? null,
+    });
+    pushSource = createMirrorPushSource({ db, git, mirrors: repos, client, token: forgeConfig.token });
+    accounts = createForgeAccounts({ db, client, now: () => clock.now() });
+    remote = { config: forgeConfig, client };
+  }
   const ctx: ActionContext = {
     config,
     db,
-    store: deps.store ?? openRelayStore(config.relay),
+    store,
     git,
     repos,
-    forge: createBuiltinForge({ db, git, repos, locks, now }),
+    forge,
+    pushSource,
+    accounts,
+    ...(remote ? { remote } : {}),
     clock,
     log,
     locks,

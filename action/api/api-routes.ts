@@ -10,7 +10,7 @@ import type { User } from "../users/user-store.js";
 import { readLog } from "./read-log.js";
 import { toRunnerViews } from "./runner-views.js";
 import { toTaskView } from "./task-view.js";
-import { findVisibleTask, listVisibleTasks } from "./visible-tasks.js";
+import { findVisibleTask, listVisibleTasks, mayCancel } from "./visible-tasks.js";
 import { whoAmI } from "./who-am-i.js";
 
 /**
@@ -19,7 +19,7 @@ import { whoAmI } from "./who-am-i.js";
  * see is 404.
  */
 export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const user = authenticate(ctx.db, req);
+  const user = await authenticate(ctx.accounts, req);
   if (!user) return sendError(res, 401, "Unauthorized", "a valid token is required (Authorization: Bearer <token>)");
   const method = req.method ?? "GET";
   const path = url.pathname;
@@ -31,15 +31,18 @@ export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: Se
   if (method === "GET" && path === "/api/tasks") {
     const q = url.searchParams;
     const filter = { repo: q.get("repo") ?? undefined, branch: q.get("branch") ?? undefined, commit: q.get("commit") ?? undefined };
-    return sendJson(res, 200, { tasks: listVisibleTasks(ctx.db, user, filter).map((t) => toTaskView(ctx, t)) });
+    return sendJson(res, 200, { tasks: (await listVisibleTasks(ctx.db, ctx.accounts, user, filter)).map((t) => toTaskView(ctx, t)) });
   }
   const match = /^\/api\/tasks\/([^/]+)(?:\/(logs|cancel|artifacts)(?:\/([^/]+))?)?$/.exec(path);
   if (!match) return sendError(res, 404, "NotFound", `no route ${method} ${path}`);
   const [, id = "", action, name] = match;
-  const task = findVisibleTask(ctx.db, user, id);
+  const task = await findVisibleTask(ctx.db, ctx.accounts, user, id);
   if (!task) return sendError(res, 404, "NoSuchTask", `no task ${id}`);
   if (method === "GET" && !action) return sendJson(res, 200, toTaskView(ctx, task));
-  if (method === "POST" && action === "cancel" && !name) return cancel(ctx, res, user, id);
+  if (method === "POST" && action === "cancel" && !name) {
+    if (!(await mayCancel(ctx.accounts, user, task))) return sendError(res, 403, "Forbidden", `${user.name} may see task ${id} but not cancel it (needs write access to ${task.repo})`);
+    return cancel(ctx, res, user, id);
+  }
   if (method === "GET" && action === "logs" && !name) return logs(ctx, res, id, url, task.state);
   if (method === "GET" && action === "artifacts" && !name) return sendJson(res, 200, { artifacts: artifactViews(task) });
   if (method === "GET" && action === "artifacts" && name) return artifact(ctx, res, id, safeDecode(name));

@@ -1,27 +1,44 @@
 import { taskUrl, type ActionContext } from "../action-context.js";
-import { listForgeDirty, markForgeSynced } from "../tasks/task-store.js";
-import { contextOf, isFinal } from "../tasks/task-record.js";
+import { getTask } from "../tasks/task-store.js";
+import { contextOf, forgeStateOf } from "../tasks/task-record.js";
+import { listUnsentUpdates, markUpdateFailed, markUpdateSent } from "./forge-outbox.js";
 
 /**
- * Tells the forge about every task whose state it has not seen yet: the
- * commit status, and for an ended task the release. A failure is logged and
- * retried on the next cycle (the task stays marked). Returns how many synced.
+ * Sends the forge outbox: each task's updates in the order they were made
+ * (a status, then for an ended task its release). A task whose next update
+ * fails, or is a progress update held back, waits with the rest of its
+ * updates behind it; other tasks go on. A failure that is not the forge's
+ * answer (the forge unreachable) ends the cycle: the next one retries.
+ * Returns how many were sent.
  */
 export async function syncForge(ctx: ActionContext): Promise<number> {
-  let synced = 0;
-  for (const task of listForgeDirty(ctx.db)) {
+  let sent = 0;
+  const waiting = new Set<string>();
+  for (const update of listUnsentUpdates(ctx.db)) {
+    if (waiting.has(update.taskId)) continue;
+    const now = ctx.clock.now();
+    if (update.notBefore > now) {
+      waiting.add(update.taskId);
+      continue;
+    }
+    const task = getTask(ctx.db, update.taskId);
+    if (!task) {
+      markUpdateSent(ctx.db, update.id, now);
+      continue;
+    }
     const targetUrl = taskUrl(ctx, task.id);
     try {
-      await ctx.forge.setStatus({
-        repo: task.repo,
-        commit: task.commit,
-        context: contextOf(task),
-        state: task.forgeState,
-        description: task.description,
-        targetUrl,
-        taskId: task.id,
-      });
-      if (isFinal(task.state)) {
+      if (update.kind === "status") {
+        await ctx.forge.setStatus({
+          repo: task.repo,
+          commit: task.commit,
+          context: contextOf(task),
+          state: forgeStateOf(update.taskState),
+          description: update.description,
+          targetUrl,
+          taskId: task.id,
+        });
+      } else {
         await ctx.forge.publishRelease({
           repo: task.repo,
           commit: task.commit,
@@ -33,11 +50,19 @@ export async function syncForge(ctx: ActionContext): Promise<number> {
         });
       }
     } catch (e) {
-      ctx.log.warn("forge update failed; will retry", { task: task.id, error: e });
+      markUpdateFailed(ctx.db, update.id);
+      waiting.add(update.taskId);
+      ctx.log.warn("forge update failed; will retry", { task: task.id, kind: update.kind, attempt: update.attempts + 1, error: e });
+      if (isUnreachable(e)) break;
       continue;
     }
-    markForgeSynced(ctx.db, task);
-    synced++;
+    markUpdateSent(ctx.db, update.id, ctx.clock.now());
+    sent++;
   }
-  return synced;
+  return sent;
+}
+
+/** No answer from the forge at all (refused, reset, timed out): the rest would fail the same way. */
+function isUnreachable(e: unknown): boolean {
+  return typeof e === "object" && e !== null && "status" in e && (e as { status?: unknown }).status === undefined && "code" in e;
 }

@@ -1,20 +1,26 @@
 import { createServer, type Server } from "node:http";
 import type { ActionContext } from "../action-context.js";
 import { serveApi } from "../api/api-routes.js";
+import { serveWebhook } from "../forge/webhook/serve-webhook.js";
 import { serveGit } from "../githost/serve-git.js";
 import { sendError } from "./respond.js";
 import { serveTaskPage } from "./task-page.js";
 
 /**
- * The action's one HTTP server: `/git/...` (the built-in git host),
- * `/api/...` (the CLI's API) and `/tasks/<id>` (the task page). A handler
+ * The action's one HTTP server: `/git/...` (the built-in git host) or, with
+ * a forge, `/forge/webhook` (its deliveries), `/api/...` (the CLI's API)
+ * and `/tasks/<id>` (the task page). A handler
  * that throws answers 500 and is logged; the server carries on.
  */
 export function createActionServer(ctx: ActionContext): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const handle = async () => {
-      if (url.pathname.startsWith("/git/")) return serveGit(ctx, req, res, url);
+      if (ctx.remote) {
+        if (url.pathname === "/forge/webhook") return serveWebhook(ctx, ctx.remote.config, req, res, () => ctx.wake());
+      } else if (url.pathname.startsWith("/git/")) {
+        return serveGit(ctx, req, res, url);
+      }
       if (url.pathname.startsWith("/api/")) return serveApi(ctx, req, res, url);
       const page = /^\/tasks\/([0-9a-z-]+)$/.exec(url.pathname);
       if (page && req.method === "GET") return serveTaskPage(ctx, req, res, page[1]!);

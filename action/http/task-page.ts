@@ -9,14 +9,14 @@ import { authenticate } from "./authenticate.js";
  * read-only page for an authenticated request (a browser is asked for the
  * token as the password); the full dashboard comes later.
  */
-export function serveTaskPage(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, id: string): void {
-  const user = authenticate(ctx.db, req);
+export async function serveTaskPage(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const user = await authenticate(ctx.accounts, req);
   if (!user) {
     res.writeHead(401, { "WWW-Authenticate": 'Basic realm="ailab"', "Content-Type": "text/plain; charset=utf-8" });
     res.end("sign in with any user name and your ailab token as the password\n");
     return;
   }
-  const task = findVisibleTask(ctx.db, user, id);
+  const task = await findVisibleTask(ctx.db, ctx.accounts, user, id);
   if (!task) {
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("no such task\n");
     return;

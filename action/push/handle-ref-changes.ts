@@ -4,6 +4,7 @@ import { failPush, submitPush } from "../submit/submit-push.js";
 import { requestCancel } from "../tasks/request-cancel.js";
 import { listUnfinishedTasks } from "../tasks/task-store.js";
 import { repoKey, type RepoName } from "../users/names.js";
+import { pusherOf } from "../forge/webhook/delivery-store.js";
 import { readBranchRefs } from "./read-branch-refs.js";
 import { listPendingPushes, markPushFailed, markPushHandled, recordPushes } from "./record-pushes.js";
 
@@ -14,17 +15,20 @@ const RETRY_CAP_MS = 5 * 60 * 1000;
 const PENDING_LOCK = "(pending pushes)";
 
 /**
- * After a push (or at start, for every repository): reads the repository's
+ * After a push (or at start, for every repository): brings the local copy up
+ * to date (a mirror fetch, for a forge), reads the repository's
  * ailab branches, records what changed since last time, cancels the
  * unfinished tasks of deleted branches, submits the new pushes and sends
  * the resulting messages. Serialised per repository, so two pushes are
  * diffed in turn.
  */
-export async function handleRefChanges(ctx: ActionContext, repo: RepoName, pusher: string): Promise<void> {
+export async function handleRefChanges(ctx: ActionContext, repo: RepoName, pusher: string | ((ref: string, commit: string) => string)): Promise<void> {
   const key = repoKey(repo);
+  const pusherOf = typeof pusher === "string" ? () => pusher : pusher;
   await ctx.locks.run(key, async () => {
+    await ctx.pushSource.refresh(repo);
     const current = await readBranchRefs(ctx.git, ctx.repos.gitDir(repo));
-    const events = recordPushes(ctx.db, key, current, pusher, nowIso(ctx), (deleted) => {
+    const events = recordPushes(ctx.db, key, current, pusherOf, nowIso(ctx), (deleted) => {
       const branch = deleted.ref.slice("refs/heads/".length);
       for (const task of listUnfinishedTasks(ctx.db, { repo: key, branch })) requestCancel(ctx, task, `branch ${branch} was deleted`);
     });
@@ -48,7 +52,9 @@ export async function submitPendingPushes(ctx: ActionContext): Promise<void> {
       const head = ctx.db.prepare("SELECT commit_id FROM ref_state WHERE repo = ? AND ref = ?").get(push.repo, push.ref) as
         | { commit_id: string }
         | undefined;
-      if (head?.commit_id !== push.commit) {
+      const newer = ctx.db.prepare("SELECT 1 FROM pushes WHERE repo = ? AND ref = ? AND id > ?").get(push.repo, push.ref, push.id);
+      // A -> B -> A is three pushes; only the last may run, though the branch is at A again.
+      if (head?.commit_id !== push.commit || newer !== undefined) {
         markPushHandled(ctx.db, push.id, null, nowIso(ctx));
         ctx.log.info("push dropped: its branch has moved on", { repo: push.repo, ref: push.ref, commit: push.commit });
         continue;
@@ -65,9 +71,30 @@ export async function submitPendingPushes(ctx: ActionContext): Promise<void> {
   });
 }
 
-/** At start: picks up pushes made while the action was down, in every repository. */
+/**
+ * At start (and, with a forge, every few minutes): picks up pushes made while
+ * the action was down or whose delivery was lost, in every repository the
+ * push source names. Where the source can say what the forge has without a
+ * fetch, an unchanged repository is skipped. A repository that fails is
+ * logged and the rest go on.
+ */
 export async function reconcileRepositories(ctx: ActionContext): Promise<void> {
-  for (const repo of await ctx.repos.list()) {
-    await handleRefChanges(ctx, repo, repo.owner);
+  for (const repo of await ctx.pushSource.listRepositories()) {
+    const key = repoKey(repo);
+    try {
+      if (ctx.pushSource.peekRefs) {
+        const remote = await ctx.pushSource.peekRefs(repo);
+        const rows = ctx.db.prepare("SELECT ref, commit_id FROM ref_state WHERE repo = ?").all(key) as { ref: string; commit_id: string }[];
+        if (sameRefs(remote, new Map(rows.map((r) => [r.ref, r.commit_id])))) continue;
+        ctx.log.info("reconcile: branches changed without a delivery", { repo: key });
+      }
+      await handleRefChanges(ctx, repo, (ref, commit) => pusherOf(ctx.db, key, ref, commit) ?? repo.owner);
+    } catch (e) {
+      ctx.log.warn("reconciling a repository failed; will retry", { repo: key, error: e });
+    }
   }
+}
+
+function sameRefs(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([ref, commit]) => b.get(ref) === commit);
 }

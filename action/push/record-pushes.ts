@@ -3,42 +3,40 @@ import { diffRefs, type PushEvent } from "./diff-refs.js";
 
 /**
  * Diffs a repository's ailab refs against the stored ref state and records
- * the result in one transaction: the ref state is replaced, each new commit
- * becomes a row in `pushes` (unique on repository, ref, commit — the same
- * triple seen again is no new push), and `onDeleted` runs, inside the same
- * transaction, for each deleted branch. Returns the changed refs; `isNew`
- * says whether a moved ref's commit was a push not seen before.
+ * the result in one transaction: the ref state is replaced, each ref that
+ * moved becomes a row in `pushes` (a push is a change of a ref: moving back
+ * to an older commit, or re-creating a deleted branch at the same commit,
+ * is a new push; a ref found where it was last seen is none), and
+ * `onDeleted` runs, inside the same transaction, for each deleted branch.
+ * `pusherOf` credits each moved ref. Returns the changed refs.
  */
 export function recordPushes(
   db: Db,
   repo: string,
   current: ReadonlyMap<string, string>,
-  pusher: string,
+  pusherOf: (ref: string, commit: string) => string,
   now: string,
   onDeleted: (event: PushEvent) => void,
-): (PushEvent & { isNew: boolean })[] {
+): PushEvent[] {
   return db.transaction(() => {
     const rows = db.prepare("SELECT ref, commit_id FROM ref_state WHERE repo = ?").all(repo) as { ref: string; commit_id: string }[];
     const stored = new Map(rows.map((r) => [r.ref, r.commit_id]));
-    const events = diffRefs(repo, stored, current, pusher);
-    const insertPush = db.prepare(
-      "INSERT OR IGNORE INTO pushes (repo, ref, commit_id, before_id, pusher, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-    );
-    const recorded = events.map((event) => {
+    const events = diffRefs(repo, stored, current, pusherOf);
+    const insertPush = db.prepare("INSERT INTO pushes (repo, ref, commit_id, before_id, pusher, received_at) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const event of events) {
       if (event.after === null) {
         db.prepare("DELETE FROM ref_state WHERE repo = ? AND ref = ?").run(repo, event.ref);
         onDeleted(event);
-        return { ...event, isNew: false };
+        continue;
       }
       db.prepare("INSERT INTO ref_state (repo, ref, commit_id) VALUES (?, ?, ?) ON CONFLICT (repo, ref) DO UPDATE SET commit_id = excluded.commit_id").run(
         repo,
         event.ref,
         event.after,
       );
-      const inserted = insertPush.run(repo, event.ref, event.after, event.before, pusher, now).changes > 0;
-      return { ...event, isNew: inserted };
-    });
-    return recorded;
+      insertPush.run(repo, event.ref, event.after, event.before, event.pusher, now);
+    }
+    return events;
   })();
 }
 

@@ -1,6 +1,7 @@
 import type { TaskState } from "../../core/api/types.js";
 import type { Artifact } from "../../core/protocol/messages.js";
 import type { Db } from "../action-db.js";
+import { enqueueForgeUpdate } from "../forge/forge-outbox.js";
 import { forgeStateOf, isFinal, type TaskRecord } from "./task-record.js";
 
 interface TaskRow {
@@ -51,25 +52,28 @@ export type NewTask = Pick<TaskRecord, "id" | "user" | "repo" | "branch" | "comm
   runner?: string;
 };
 
-/** Inserts a task; its forge state follows from its state, and the forge is yet to be told. */
+/** Inserts a task; its forge state follows from its state, and the forge is yet to be told (the forge outbox). */
 export function insertTask(db: Db, task: NewTask): void {
-  db.prepare(
-    `INSERT INTO tasks (id, user, repo, branch, commit_id, name, state, forge_state, description, created_at, updated_at, runner)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    task.id,
-    task.user,
-    task.repo,
-    task.branch,
-    task.commit,
-    task.name,
-    task.state,
-    forgeStateOf(task.state),
-    task.description,
-    task.now,
-    task.now,
-    task.runner ?? null,
-  );
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO tasks (id, user, repo, branch, commit_id, name, state, forge_state, description, created_at, updated_at, runner)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      task.id,
+      task.user,
+      task.repo,
+      task.branch,
+      task.commit,
+      task.name,
+      task.state,
+      forgeStateOf(task.state),
+      task.description,
+      task.now,
+      task.now,
+      task.runner ?? null,
+    );
+    enqueueForgeUpdate(db, task.id, task.state, task.description, Date.parse(task.now));
+  })();
 }
 
 export function getTask(db: Db, id: string): TaskRecord | undefined {
@@ -103,46 +107,34 @@ export function listUnfinishedTasks(db: Db, filter: { repo?: string; branch?: st
   return listTasks(db, filter).filter((t) => !isFinal(t.state));
 }
 
-/** Sets a new state and description (the forge state follows) and marks the forge as behind. */
+/** Sets a new state and description (the forge state follows) and queues the change for the forge. */
 export function updateTaskState(
   db: Db,
   id: string,
   change: { state: TaskState; description: string; now: string; seq?: number; exitCode?: number | null; output?: string; artifacts?: Artifact[] },
 ): void {
-  db.prepare(
-    `UPDATE tasks SET state = ?, forge_state = ?, description = ?, updated_at = ?, forge_dirty = 1,
-       last_seq = COALESCE(?, last_seq), exit_code = COALESCE(?, exit_code), output = COALESCE(?, output), artifacts = COALESCE(?, artifacts)
-     WHERE id = ?`,
-  ).run(
-    change.state,
-    forgeStateOf(change.state),
-    change.description,
-    change.now,
-    change.seq ?? null,
-    change.exitCode ?? null,
-    change.output ?? null,
-    change.artifacts ? JSON.stringify(change.artifacts) : null,
-    id,
-  );
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE tasks SET state = ?, forge_state = ?, description = ?, updated_at = ?,
+         last_seq = COALESCE(?, last_seq), exit_code = COALESCE(?, exit_code), output = COALESCE(?, output), artifacts = COALESCE(?, artifacts)
+       WHERE id = ?`,
+    ).run(
+      change.state,
+      forgeStateOf(change.state),
+      change.description,
+      change.now,
+      change.seq ?? null,
+      change.exitCode ?? null,
+      change.output ?? null,
+      change.artifacts ? JSON.stringify(change.artifacts) : null,
+      id,
+    );
+    enqueueForgeUpdate(db, id, change.state, change.description, Date.parse(change.now));
+  })();
 }
 
 export function markCancelRequested(db: Db, id: string): void {
   db.prepare("UPDATE tasks SET cancel_requested = 1 WHERE id = ?").run(id);
-}
-
-/** Tasks whose state the forge has not been told yet. */
-export function listForgeDirty(db: Db): TaskRecord[] {
-  return (db.prepare("SELECT * FROM tasks WHERE forge_dirty = 1 ORDER BY id").all() as TaskRow[]).map(fromRow);
-}
-
-/** Clears the flag unless the task changed again since `updatedAt` was read. */
-export function markForgeSynced(db: Db, task: TaskRecord): void {
-  db.prepare("UPDATE tasks SET forge_dirty = 0 WHERE id = ? AND updated_at = ? AND state = ? AND description = ?").run(
-    task.id,
-    task.updatedAt,
-    task.state,
-    task.description,
-  );
 }
 
 export function countUnfinished(db: Db): number {

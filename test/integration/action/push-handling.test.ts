@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { openActionDb } from "../../../action/action-db.js";
 import type { TaskView } from "../../../core/api/types.js";
 import type { RelayStore } from "../../../core/relay/relay-store.js";
 import { readRunnerInbox, startActionHarness } from "../../helpers/action-harness.js";
@@ -38,25 +37,31 @@ test("a commit without a task file is an error status too", async (t) => {
   assert.deepEqual(await readRunnerInbox(h.relay), []);
 });
 
-test("a replayed push (same repository, ref, commit) makes no second task", async (t) => {
+test("a push is a change of the ref: seen again it is none; re-created after a delete, or moved back, it runs", async (t) => {
   const h = await startActionHarness(t);
-  const { env, project } = await pushAliceProject(t, h);
+  const { env, project, commit: first } = await pushAliceProject(t, h);
   await h.waitForTasks((tasks) => tasks.length === 1);
 
-  // Forget what the refs looked like, then let the action reconcile at start:
-  // the push is seen again and recognised as the same (repository, ref, commit).
-  const db = openActionDb(h.config.dataDir);
-  db.prepare("DELETE FROM ref_state").run();
-  db.close();
+  // The action restarts and reconciles: the branch is where it was last seen, so nothing new.
   await h.restart();
-  // Pushing the same commit to the branch again (here: recreated after a delete) is the same push as well.
+  assert.equal((await h.waitForTasks((tasks) => tasks.length >= 1)).length, 1);
+
+  // Deleted (its task is cancelled) and pushed again at the same commit: a new push, a new task.
   await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), ":refs/heads/ailab/train"], env);
   await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  await h.waitForTasks((tasks) => tasks.length === 2);
 
-  const { body } = await h.api(h.tokens.alice, "/api/tasks");
-  assert.equal((body as { tasks: TaskView[] }).tasks.length, 1);
+  // A new commit, then `git reset --hard HEAD~1` and a forced push: going back is a push too.
+  await git(project, ["commit", "--quiet", "--allow-empty", "-m", "second"], env);
+  await git(project, ["push", "--quiet", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  await git(project, ["reset", "--quiet", "--hard", "HEAD~1"], env);
+  await git(project, ["push", "--quiet", "--force", h.gitUrl("alice", "proj"), "HEAD:refs/heads/ailab/train"], env);
+  const tasks = await h.waitForTasks((list) => list.length === 4);
+  const newest = [...tasks].sort((a, b) => (a.id < b.id ? 1 : -1))[0]!;
+  assert.equal(newest.commit, first, "the newest task runs the commit the branch points at again");
   const kinds = (await readRunnerInbox(h.relay)).map((m) => m.kind);
-  assert.deepEqual(kinds, ["submit", "cancel"], "one submit; the delete cancelled it");
+  assert.equal(kinds.filter((k) => k === "submit").length, 4);
+  assert.equal(kinds.filter((k) => k === "cancel").length, 3, "the delete and each newer push cancelled the task before");
 });
 
 test("a push made while the action was down is submitted when it starts again", async (t) => {

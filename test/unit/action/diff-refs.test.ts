@@ -16,10 +16,10 @@ test("one event per ref that moved, appeared or disappeared", () => {
     ["refs/heads/ailab/moved", B],
     ["refs/heads/ailab/new", B],
   ]);
-  assert.deepEqual(diffRefs("alice/p", stored, current, "alice"), [
+  assert.deepEqual(diffRefs("alice/p", stored, current, () => "alice"), [
     { repo: "alice/p", ref: "refs/heads/ailab/gone", before: A, after: null, pusher: "alice" },
     { repo: "alice/p", ref: "refs/heads/ailab/moved", before: A, after: B, pusher: "alice" },
     { repo: "alice/p", ref: "refs/heads/ailab/new", before: null, after: B, pusher: "alice" },
   ]);
-  assert.deepEqual(diffRefs("alice/p", current, current, "alice"), []);
+  assert.deepEqual(diffRefs("alice/p", current, current, () => "alice"), []);
 });
