@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { ForgeView } from "../core/api/types.js";
 import { errnoCode } from "../core/errors.js";
 import { UsageError } from "./cli-errors.js";
 
@@ -10,6 +11,8 @@ export const StoredLogin = z.object({
   url: z.url(),
   token: z.string().min(1),
   user: z.string().min(1),
+  /** The forge the server serves, when it is not the built-in git host: the token is then a forge token. */
+  forge: ForgeView.optional(),
 });
 export type StoredLogin = z.infer<typeof StoredLogin>;
 

@@ -16,10 +16,13 @@ export interface PushTarget {
 const GIT_PATH = /\/git\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/;
 
 /**
- * The repository to push to: the remote named `ailab` when the repository has
+ * The repository to push to. With a forge behind the server: the remote
+ * named `ailab`, else `origin` — the repository on the forge, whose webhook
+ * tells the server. With the built-in git host: the remote named `ailab` when the repository has
  * one, else `<url>/git/<user>/<folder name>.git` on the logged-in server.
  */
 export async function resolvePushTarget(repo: GitRepo, login: StoredLogin): Promise<PushTarget> {
+  if (login.forge) return forgePushTarget(repo, login.forge.url);
   const remote = await repo.remoteUrl("ailab");
   if (remote !== undefined) {
     const match = GIT_PATH.exec(urlPath(remote));
@@ -79,4 +82,18 @@ function sameOrigin(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+const FORGE_PATH = /[:/]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/;
+
+async function forgePushTarget(repo: GitRepo, forgeUrl: string): Promise<PushTarget> {
+  const name = (await repo.remoteUrl("ailab")) !== undefined ? "ailab" : "origin";
+  const remote = await repo.remoteUrl(name);
+  if (remote === undefined) {
+    throw new UsageError("NoRemote", `this repository has no remote "origin" on ${forgeUrl}; add one: git remote add origin ${forgeUrl}OWNER/REPO.git`);
+  }
+  const match = FORGE_PATH.exec(urlPath(remote));
+  if (!match) throw new UsageError("BadRemote", `the remote "${name}" (${remote}) does not name a repository as OWNER/REPO`);
+  // The token is sent only to the forge itself; an SSH remote uses the student's own keys.
+  return { gitUrl: remote, repo: `${match[1]!.toLowerCase()}/${match[2]!}`, sameServer: sameOrigin(remote, forgeUrl) };
 }

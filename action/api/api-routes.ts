@@ -23,7 +23,10 @@ export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: Se
   if (!user) return sendError(res, 401, "Unauthorized", "a valid token is required (Authorization: Bearer <token>)");
   const method = req.method ?? "GET";
   const path = url.pathname;
-  if (method === "GET" && path === "/api/whoami") return sendJson(res, 200, whoAmI(ctx.db, user));
+  if (method === "GET" && path === "/api/whoami") {
+    const forge = ctx.remote && { kind: ctx.remote.config.kind, url: ctx.remote.config.url, apiUrl: ctx.remote.config.apiUrl };
+    return sendJson(res, 200, whoAmI(ctx.db, user, forge));
+  }
   if (method === "GET" && path === "/api/runners") {
     const options = { admin: user.admin, now: ctx.clock.now(), staleMs: ctx.config.runnerStaleMs };
     return sendJson(res, 200, { runners: toRunnerViews(listRunners(ctx.db), options) });

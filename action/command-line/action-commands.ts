@@ -1,6 +1,12 @@
+import { ConfigError } from "../../core/errors.js";
 import { readActionConfig, readDataDir } from "../action-config.js";
 import { openActionDb } from "../action-db.js";
+import { readForgeConfig } from "../forge/forge-config.js";
+import { createForgeClient } from "../forge/remote/forge-client.js";
+import { addForgeTarget } from "../forge/remote/forge-targets.js";
+import { toRepoName } from "../forge/remote/mirror-push-source.js";
 import { startAction } from "../start-action.js";
+import { withConfigFile } from "./read-config-file.js";
 import { parseRepoName } from "../users/names.js";
 import { addUser, grantAccess, issueToken } from "../users/user-store.js";
 import type { ActionCommands } from "./build-action-program.js";
@@ -25,13 +31,35 @@ export function createActionCommands(io: CommandIo): ActionCommands {
     }
   };
   return {
-    async serve(options) {
-      const config = readActionConfig(options, io.env);
+    async serve(flags) {
+      const config = readActionConfig(withConfigFile(flags, io.env), io.env);
       const stop = io.stopSignal();
       const action = await startAction(config);
       io.stderr.write(`ailab-action listening on ${action.url} (data in ${config.dataDir}); stop with Ctrl-C\n`);
       if (!stop.aborted) await new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true }));
       await action.stop();
+    },
+    async forgeHook(target, flags) {
+      const options = withConfigFile(flags, io.env);
+      const forge = readForgeConfig(options, io.env);
+      if (forge.kind === "builtin") throw new ConfigError("forge hook needs a forge: --forge gitea, forgejo or github (or [forge] kind in the config file)", { setting: "forge" });
+      const publicUrl = (options.publicUrl ?? io.env.AILAB_PUBLIC_URL)?.replace(/\/+$/, "");
+      if (publicUrl === undefined || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(publicUrl)) {
+        throw new ConfigError("forge hook needs the address the forge reaches the action at: --public-url https://ailab.example.org", { setting: "publicUrl" });
+      }
+      const repo = target.includes("/") ? toRepoName(target) : undefined;
+      if (target.includes("/") && !repo) throw new ConfigError(`${JSON.stringify(target)} is not OWNER or OWNER/REPO`, { setting: "target" });
+      if (!target.includes("/") && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(target)) throw new ConfigError(`${JSON.stringify(target)} is not an organisation name`, { setting: "target" });
+      const key = repo ? `${repo.owner}/${repo.name}` : target.toLowerCase();
+      const url = `${publicUrl}/forge/webhook`;
+      const client = createForgeClient(forge);
+      const { id } = await client.createHook(repo ? { repo: key } : { org: key }, url, forge.webhookSecret);
+      withDb(options.dataDir, (db) => addForgeTarget(db, key, repo ? "repo" : "org", id, new Date().toISOString()));
+      io.stdout.write(`${id}\n`);
+      io.stderr.write(
+        `webhook ${id} created on ${repo ? "repository" : "organisation"} ${key}: push and delete events to ${url}\n` +
+          `the forge must be allowed to reach that address (Gitea: [webhook] ALLOWED_HOST_LIST)\n`,
+      );
     },
     userAdd(name, options) {
       const token = withDb(options.dataDir, (db) => addUser(db, name, { admin: options.admin }));

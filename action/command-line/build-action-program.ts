@@ -3,7 +3,8 @@ import type { ActionOptions } from "../action-config.js";
 
 /** What each command does; `main.ts` passes the real ones, tests pass recorders. */
 export interface ActionCommands {
-  serve(options: ActionOptions): Promise<void>;
+  serve(options: ActionOptions & { config?: string }): Promise<void>;
+  forgeHook(target: string, options: ActionOptions & { config?: string }): Promise<void>;
   userAdd(name: string, options: { admin: boolean; dataDir?: string }): Promise<void>;
   userToken(name: string, options: { dataDir?: string }): Promise<void>;
   grant(user: string, repo: string, options: { write: boolean; dataDir?: string }): Promise<void>;
@@ -15,6 +16,18 @@ export interface ProgramOutput {
 }
 
 const DATA_DIR_HELP = "the action's data folder (env AILAB_ACTION_DIR; default ~/.local/share/ailab/action)";
+
+/** The forge settings, shared by `serve` and `forge hook`. */
+function addForgeOptions(command: Command): Command {
+  return command
+    .option("--config <file>", "a TOML config file: the flags' names with underscores, and a [forge] table (env AILAB_ACTION_CONFIG); flags win over it")
+    .option("--forge <kind>", "builtin (the action's own git host), gitea, forgejo or github (env AILAB_FORGE; default builtin)")
+    .option("--forge-url <url>", "the forge's web address, e.g. https://gitea.example/ (env AILAB_FORGE_URL; github defaults to https://github.com/)")
+    .option("--forge-api-url <url>", "its REST API, when not <url>/api/v1 (Gitea) or api.github.com / <url>/api/v3 (env AILAB_FORGE_API_URL)")
+    .option("--forge-token-file <file>", "file holding the bot account's token (env AILAB_FORGE_TOKEN_FILE)")
+    .option("--webhook-secret-file <file>", "file holding the webhooks' secret, at least 16 characters (env AILAB_WEBHOOK_SECRET_FILE)")
+    .option("--public-url <url>", "base URL students and the forge reach the action at, for status links and the webhook (env AILAB_PUBLIC_URL; default the listen address)");
+}
 
 /**
  * The `ailab-action` command line, parsed apart from running (gh's
@@ -28,20 +41,29 @@ export function buildActionProgram(commands: ActionCommands, output: ProgramOutp
     .showSuggestionAfterError()
     .helpCommand(true);
 
-  program
+  const serve = program
     .command("serve")
-    .description("run the git host, the API and the relay loop until SIGINT/SIGTERM")
+    .description("run the git host (or take a forge's webhooks), the API and the relay loop until SIGINT/SIGTERM")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--relay <dir-or-s3-url>", "the relay shared with the runners: a folder or s3://BUCKET/PREFIX (env AILAB_RELAY; S3 reads AILAB_S3_ENDPOINT, AILAB_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)")
     .option("--relay-dir <dir>", "a relay folder (env AILAB_RELAY_DIR; same as --relay DIR)")
     .option("--secret-file <file>", "file holding the relay secret (env AILAB_SECRET_FILE, or AILAB_SECRET itself)")
     .option("--listen <host:port>", "address to listen on (env AILAB_LISTEN)", undefined)
-    .option("--public-url <url>", "base URL students use, for status links (env AILAB_PUBLIC_URL; default the listen address)")
     .option("--runner-name <name>", "runner that gets the submit messages until a runner sends a heartbeat (env AILAB_RUNNER_NAME; default local)")
     .addOption(new Option("--runner-stale-ms <ms>", "a runner silent this long gets no tasks while others are fresh (default 600000)").env("AILAB_RUNNER_STALE_MS"))
     .addOption(new Option("--poll-min-ms <ms>", "relay polling while tasks are in flight (default 1000)").env("AILAB_POLL_MIN_MS"))
     .addOption(new Option("--poll-max-ms <ms>", "relay polling cap when idle (default 15000)").env("AILAB_POLL_MAX_MS"))
-    .action((options: ActionOptions) => commands.serve(options));
+    .option("--forge-max-asset-mb <mb>", "release assets larger than this stay with ailab and the release links them (env AILAB_FORGE_MAX_ASSET_MB; default 2048)")
+    .option("--reconcile-ms <ms>", "with a forge: how often every hooked repository is compared with the forge, for lost deliveries (env AILAB_RECONCILE_MS; default 300000)");
+  addForgeOptions(serve).action((options: ActionOptions & { config?: string }) => commands.serve(options));
+
+  const forge = program.command("forge").description("connect the action to a Gitea, Forgejo or GitHub");
+  addForgeOptions(
+    forge
+      .command("hook <owner[/repo]>")
+      .description("create the push-and-delete webhook on a repository, or on an organisation (every repository of a course at once)")
+      .option("--data-dir <dir>", DATA_DIR_HELP),
+  ).action((target: string, options: ActionOptions & { config?: string }) => commands.forgeHook(target, options));
 
   const user = program.command("user").description("manage users and their tokens (works while the server runs)");
   user

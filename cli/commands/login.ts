@@ -21,15 +21,18 @@ export function registerLogin(program: Command, deps: CommandDeps<LoginOptions>)
 
 /**
  * Checks the token with GET /api/whoami and stores `{url, token, user}` in
- * the config file (mode 0600). A refused token is exit 4.
+ * the config file (mode 0600). With a forge behind the server the token is
+ * the student's forge personal access token, checked by the server against
+ * the forge's /user, and the forge is stored too. A refused token is exit 4.
  */
 export async function runLogin(ctx: CliContext, options: LoginOptions): Promise<void> {
   const url = normaliseUrl(options.url);
   const token = (options.token ?? ctx.env.AILAB_TOKEN ?? (await readToken(ctx))).trim();
   if (token === "") throw new UsageError("NoToken", "no token given: pass --token, set AILAB_TOKEN or pipe it on stdin");
   const who = await ctx.connect(url, token).whoami();
-  await ctx.config.write({ url, token, user: who.user });
-  ctx.stderr.write(`Logged in to ${url} as ${who.user}${who.admin ? " (admin)" : ""}; saved in ${ctx.config.path}\n`);
+  await ctx.config.write({ url, token, user: who.user, ...(who.forge ? { forge: who.forge } : {}) });
+  const account = who.forge ? ` (your ${who.forge.kind} account at ${who.forge.url})` : "";
+  ctx.stderr.write(`Logged in to ${url} as ${who.user}${account}${who.admin ? " (admin)" : ""}; saved in ${ctx.config.path}\n`);
 }
 
 async function readToken(ctx: CliContext): Promise<string> {

@@ -6,6 +6,7 @@ import type { CliContext } from "../cli-context.js";
 import { TaskOutcomeError, UsageError } from "../cli-errors.js";
 import { saveArtifact } from "../download-artifact.js";
 import { extractArchive } from "../extract-archive.js";
+import { openRelease } from "../forge-release.js";
 import { formatBytes } from "../format-task.js";
 import type { CommandDeps } from "../new-program.js";
 import { requireLogin } from "../require-login.js";
@@ -32,7 +33,9 @@ const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ARCHIVE = /\.(tar\.gz|tgz)$/;
 
 /**
- * Downloads every artifact of the task (progress on stderr), checks each
+ * Downloads every artifact of the task (progress on stderr) — from the
+ * task's release on the forge when the server serves one, else (or for an
+ * asset the release lacks) from the action's API — checks each
  * against the sha256 and size the server lists, extracts the archives
  * (results.tar.gz, logs.tar.gz) into the folder without links and without
  * leaving it, and puts the other files (run.json) beside them. Prints the
@@ -57,9 +60,12 @@ export async function runPull(ctx: CliContext, options: PullOptions): Promise<vo
   // Downloads land in a private folder inside DIR and move in only once checked.
   const staging = await mkdtemp(join(dir, ".ailab-download-"));
   try {
+    const release = login.forge ? await openRelease(login.forge, login.token, task.repo, `ailab/${task.id}`) : undefined;
     for (const artifact of artifacts) {
-      ctx.stderr.write(`downloading ${artifact.name} (${formatBytes(artifact.size)})…`);
-      await saveArtifact(await api.downloadArtifact(task.id, artifact.name), artifact, join(staging, artifact.name));
+      const fromRelease = await release?.(artifact.name);
+      ctx.stderr.write(`downloading ${artifact.name} (${formatBytes(artifact.size)}) from ${fromRelease ? "the release" : "ailab"}…`);
+      // Either way the bytes are checked against the size and sha256 the action lists.
+      await saveArtifact(fromRelease ?? (await api.downloadArtifact(task.id, artifact.name)), artifact, join(staging, artifact.name));
       ctx.stderr.write(" ok\n");
     }
     for (const artifact of artifacts) {

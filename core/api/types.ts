@@ -79,9 +79,20 @@ export type AccountingView = z.infer<typeof AccountingView>;
 export const RunnerAccountingView = AccountingView.extend({ runner: z.string(), reportedAt: z.string() });
 export type RunnerAccountingView = z.infer<typeof RunnerAccountingView>;
 
+/** The forge an action serves, as `ailab login` keeps it: where releases and the git remote live. */
+export const ForgeView = z.object({
+  kind: z.enum(["gitea", "forgejo", "github"]),
+  /** Web root with a trailing slash, e.g. https://gitea.example/ */
+  url: z.string(),
+  apiUrl: z.string(),
+});
+export type ForgeView = z.infer<typeof ForgeView>;
+
 export const WhoAmI = z.object({
   user: z.string(),
   admin: z.boolean(),
+  /** Present when the action serves a Gitea, Forgejo or GitHub (the token is then a forge token). */
+  forge: ForgeView.optional(),
   /** Summed over every runner that reported this user; absent when none has. */
   accounting: AccountingView.optional(),
   accountingByRunner: z.array(RunnerAccountingView).optional(),

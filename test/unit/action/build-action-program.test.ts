@@ -11,7 +11,7 @@ function record(): { calls: unknown[][]; commands: ActionCommands; out: string[]
   return {
     calls,
     out: [],
-    commands: { serve: note("serve"), userAdd: note("userAdd"), userToken: note("userToken"), grant: note("grant") },
+    commands: { serve: note("serve"), forgeHook: note("forgeHook"), userAdd: note("userAdd"), userToken: note("userToken"), grant: note("grant") },
   };
 }
 
@@ -44,4 +44,17 @@ test("--help names every command; an unknown command is an error", async () => {
   for (const word of ["serve", "user", "grant"]) assert.match(r.out.join(""), new RegExp(word));
   await assert.rejects(parse(["frobnicate"]), { code: "commander.unknownCommand" });
   await assert.rejects(parse(["user", "add"]), { code: "commander.missingArgument" });
+});
+
+test("forge hook takes the target and the forge settings; serve takes them too", async () => {
+  const hook = await parse(["forge", "hook", "course", "--forge", "gitea", "--forge-url", "https://g.example/", "--forge-token-file", "/t", "--webhook-secret-file", "/s", "--public-url", "https://a.example"]);
+  assert.deepEqual(hook.calls, [
+    ["forgeHook", "course", { forge: "gitea", forgeUrl: "https://g.example/", forgeTokenFile: "/t", webhookSecretFile: "/s", publicUrl: "https://a.example" }],
+  ]);
+  const serve = await parse(["serve", "--config", "/etc/ailab/action.toml", "--forge", "forgejo"]);
+  assert.equal(serve.calls[0]![0], "serve");
+  assert.deepEqual(
+    { config: (serve.calls[0]![1] as { config?: string }).config, forge: (serve.calls[0]![1] as { forge?: string }).forge },
+    { config: "/etc/ailab/action.toml", forge: "forgejo" },
+  );
 });
