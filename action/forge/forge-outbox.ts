@@ -39,6 +39,8 @@ export function enqueueForgeUpdate(db: Db, taskId: string, state: TaskState, des
     insert(db, taskId, "status", state, description, nowMs, Math.max(nowMs, last.sent_ms + PROGRESS_INTERVAL_MS));
     return;
   }
+  // A change of state goes at once, so a progress update held back before it is released too (order is kept).
+  db.prepare("UPDATE forge_outbox SET not_before = 0 WHERE task_id = ? AND sent_ms IS NULL").run(taskId);
   insert(db, taskId, "status", state, description, nowMs, 0);
   if (isFinal(state)) insert(db, taskId, "release", state, description, nowMs, 0);
 }
