@@ -70,9 +70,14 @@ export function markUpdateSent(db: Db, id: number, nowMs: number): void {
   db.prepare("UPDATE forge_outbox SET sent_ms = ? WHERE id = ?").run(nowMs, id);
 }
 
-export function markUpdateFailed(db: Db, id: number): void {
-  db.prepare("UPDATE forge_outbox SET attempts = attempts + 1 WHERE id = ?").run(id);
+/** A failed try: counted, and the next one waits (doubling from 1 s to a minute; a change of state resets it). */
+export function markUpdateFailed(db: Db, update: ForgeUpdate, nowMs: number): void {
+  const pause = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(update.attempts, 16));
+  db.prepare("UPDATE forge_outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?").run(nowMs + pause, update.id);
 }
+
+const RETRY_BASE_MS = 1000;
+const RETRY_CAP_MS = 60_000;
 
 /** How many updates wait for the forge (for logs and, later, metrics). */
 export function countUnsentUpdates(db: Db): number {

@@ -50,9 +50,12 @@ export async function syncForge(ctx: ActionContext): Promise<number> {
         });
       }
     } catch (e) {
-      markUpdateFailed(ctx.db, update.id);
+      markUpdateFailed(ctx.db, update, ctx.clock.now());
       waiting.add(update.taskId);
-      ctx.log.warn("forge update failed; will retry", { task: task.id, kind: update.kind, attempt: update.attempts + 1, error: e });
+      // An outage fails every update: the first failures and then every tenth are enough to see it.
+      if (update.attempts < 3 || update.attempts % 10 === 0) {
+        ctx.log.warn("forge update failed; will retry", { task: task.id, kind: update.kind, attempt: update.attempts + 1, error: e });
+      }
       if (isUnreachable(e)) break;
       continue;
     }

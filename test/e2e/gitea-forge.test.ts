@@ -60,3 +60,38 @@ test("a push to Gitea runs, and comes back as statuses, a release with three ass
   assert.equal(await readFile(join(dir, "results", taskId, "output", "result.txt"), "utf8"), "accuracy 0.93\n");
   assert.equal(world.gitea.violations.length, 0, world.gitea.violations.join("\n"));
 });
+
+const SLOW = 'import time\nfor i in range(120):\n    print(f"Epoch {i + 1}/120", flush=True)\n    time.sleep(1)\n';
+
+async function waitForTask(world: ForgeWorld, dir: string, predicate: (task: { id: string; state: string; description: string }) => boolean, what: string) {
+  return waitFor(what, async () => {
+    const list = await world.ailab(["list", "--json"], dir);
+    if (list.exitCode !== 0) return undefined;
+    const tasks = JSON.parse(list.stdout) as { id: string; state: string; description: string }[];
+    return tasks.find(predicate);
+  }, 120_000);
+}
+
+test("a failing job is a failure status with its reason; deleting the branch cancels a running job", { timeout: 300_000 }, async (t) => {
+  const world = await startForgeWorld(t);
+  const failing = await world.makeProject("broken", sampleProject({ "train.py": "print('loading')\nraise SystemExit('out of data')\n" }));
+  const submit = await world.ailab(["submit", "--wait"], failing);
+  assert.equal(submit.exitCode, 1, submit.stderr);
+  const commit = (await readFile(join(failing, ".git", "refs", "heads", "main"), "utf8")).trim();
+  const failed = await waitFor("the failure status", async () => {
+    const c = await combined(world, commit);
+    return c.state === "failure" ? c : undefined;
+  });
+  assert.match(failed.statuses[0]!.description, /exit code 1/);
+  await waitFor("the failed task's release", () => world.gitea.releases("alice", "hw").find((r) => r.tagName === `ailab/${submit.stdout.trim()}` && r.assets.length > 0));
+
+  const slow = await world.makeProject("slow", sampleProject({ "train.py": SLOW }));
+  await world.git(slow, ["checkout", "-q", "-b", "long"]);
+  const started = await world.ailab(["submit"], slow);
+  assert.equal(started.exitCode, 0, started.stderr);
+  const running = await waitForTask(world, slow, (task) => task.state === "running", "the slow task to run");
+  await world.git(slow, ["push", "-q", "origin", "--delete", "ailab/long"]);
+  const cancelled = await waitForTask(world, slow, (task) => task.id === running.id && task.state === "cancelled", "the cancel");
+  assert.match(cancelled.description, /branch ailab\/long was deleted/);
+  assert.equal(world.gitea.violations.length, 0, world.gitea.violations.join("\n"));
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -28,7 +28,8 @@ export interface ForgeWorld {
   ailab(args: string[], cwd: string): Promise<BinResult>;
   /** A fresh clone-like project with `origin` on Gitea, committed, in a new folder. */
   makeProject(name: string, files: Record<string, string>): Promise<string>;
-  git(cwd: string, args: string[]): void;
+  /** Runs git (asynchronously: the fake Gitea answers in this same process). */
+  git(cwd: string, args: string[]): Promise<string>;
   stopAction(): Promise<void>;
   startAction(): Promise<void>;
 }
@@ -93,9 +94,17 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
   assert.equal(login.exitCode, 0, login.stderr);
   assert.match(login.stderr, /as alice \(your gitea account/);
 
-  const git = (cwd: string, args: string[]) => {
-    const r = spawnSync("git", args, { cwd, env, encoding: "utf8" });
-    assert.equal(r.status, 0, `git ${args.join(" ")}: ${r.stderr}`);
+  const git = async (cwd: string, args: string[]) => {
+    // As alice, the way a credential helper would answer for her.
+    const auth = { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`alice:${alice.token}`).toString("base64")}` };
+    const child = spawn("git", args, { cwd, env: { ...env, ...auth }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const [code] = (await once(child, "close")) as [number | null];
+    assert.equal(code, 0, `git ${args.join(" ")}: ${err}`);
+    return out.trim();
   };
   return {
     gitea,
@@ -113,10 +122,10 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
         await mkdir(join(dir, path, ".."), { recursive: true });
         await writeFile(join(dir, path), text);
       }
-      git(dir, ["init", "-q", "-b", "main"]);
-      git(dir, ["remote", "add", "origin", `${gitea.url}alice/hw.git`]);
-      git(dir, ["add", "-A"]);
-      git(dir, ["commit", "-q", "-m", name]);
+      await git(dir, ["init", "-q", "-b", "main"]);
+      await git(dir, ["remote", "add", "origin", `${gitea.url}alice/hw.git`]);
+      await git(dir, ["add", "-A"]);
+      await git(dir, ["commit", "-q", "-m", name]);
       return dir;
     },
     git,
@@ -134,7 +143,7 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
 function startAgent(t: TestContext, script: string, args: string[], env: Record<string, string>, onStderr: (text: string) => void): { child: ChildProcess; stderr: () => string } {
   const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => {
+  child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
     onStderr(d.toString());
   });
