@@ -80,8 +80,10 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
   const startAction = async () => {
     const args = ["serve", "--data-dir", actionDataDir, "--relay", relay, "--listen", `127.0.0.1:${port}`, ...forgeFlags];
     if (options.reconcileMs !== undefined) args.push("--reconcile-ms", String(options.reconcileMs));
+    const from = log.length;
     action = startAgent(t, BINS.action, args, env, (text) => (log += text));
-    const url = await waitFor("the action's URL", () => /listening url="(http:\/\/[^"]+)"/.exec(log)?.[1]);
+    // Only this start's line: after a restart the log holds the last one too.
+    const url = await waitFor("the action's URL", () => /listening url="(http:\/\/[^"]+)"/.exec(log.slice(from))?.[1]);
     port = new URL(url).port;
   };
   await startAction();
