@@ -12,6 +12,7 @@ export interface CommitPerson {
 
 export interface CommitInfo {
   id: string;
+  tree: string;
   message: string;
   author: CommitPerson;
   committer: CommitPerson;
@@ -76,6 +77,16 @@ export async function revList(dir: string, range: readonly string[], max?: numbe
   return out.split("\n").filter(Boolean);
 }
 
+/** True when `ancestor` is reachable from `commit` (a push that is not forced). */
+export async function isAncestor(dir: string, ancestor: string, commit: string): Promise<boolean> {
+  try {
+    await gitIn(dir, ["merge-base", "--is-ancestor", ancestor, commit]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A lightweight tag, as Gitea makes for a release whose tag is missing. */
 export async function createTag(dir: string, tag: string, sha: string): Promise<void> {
   await gitIn(dir, ["update-ref", `refs/tags/${tag}`, sha, ""]);
@@ -83,16 +94,17 @@ export async function createTag(dir: string, tag: string, sha: string): Promise<
 
 const FIELD = "%x00";
 export async function readCommit(dir: string, sha: string): Promise<CommitInfo> {
-  const format = ["%H", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join(FIELD);
+  const format = ["%H", "%T", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join(FIELD);
   const [head, files] = await Promise.all([
     gitIn(dir, ["show", "-s", `--format=${format}`, sha]),
     gitIn(dir, ["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--name-status", "-z", sha]),
   ]);
-  const [id = sha, an = "", ae = "", ad = "", cn = "", ce = "", cd = "", ...rest] = head.split("\0");
+  const [id = sha, tree = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", ...rest] = head.split("\0");
   // `git show -s` adds one newline after %B; the message keeps its own.
   const message = rest.join("\0").replace(/\n+$/, "");
   const info: CommitInfo = {
     id,
+    tree,
     message,
     author: { name: an, email: ae, date: ad },
     committer: { name: cn, email: ce, date: cd },

@@ -182,7 +182,20 @@ export async function startForgeServer(dialect: ForgeDialect, options: FakeForge
       violations.push(`${where}: ${op.operationId} is in the description but the fake does not implement it`);
       return fail(404, "Not Found");
     }
-    const ctx: ApiContext = { core, state, op, params: op.params, query, body, raw, contentType, headers: req.headers, user: auth.user, ...(form ? { form } : {}) };
+    const ctx: ApiContext = {
+      core,
+      state,
+      op,
+      params: op.params,
+      query,
+      body,
+      raw,
+      contentType,
+      headers: req.headers,
+      user: auth.user,
+      violation: (problem) => violations.push(`${where} (${op.operationId}): ${problem}`),
+      ...(form ? { form } : {}),
+    };
     let result: ApiResult;
     try {
       result = await handler(ctx);

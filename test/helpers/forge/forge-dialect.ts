@@ -35,6 +35,8 @@ export interface ApiContext {
   headers: IncomingHttpHeaders;
   /** The authenticated user; undefined for anonymous requests. */
   user: UserRecord | undefined;
+  /** Records a spec violation the handler found (the request is still answered). */
+  violation(problem: string): void;
 }
 
 export interface ApiResult {
