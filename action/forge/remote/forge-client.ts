@@ -117,7 +117,7 @@ export function createForgeClient(config: RemoteForgeConfig, options: { fetch?: 
         for (const r of list) if (r.ref.startsWith(AILAB_REF_PREFIX)) refs.set(r.ref, r.object.sha.toLowerCase());
       };
       if (!gitea) {
-        add(await call(`listing the branches of ${repo}`, () => api.paginate(api.rest.git.listMatchingRefs, { owner, repo: name, ref: "heads/ailab/", per_page: 100 })));
+        add(await call(`listing the branches of ${repo}`, () => api.paginate(api.rest.git.listMatchingRefs, { owner, repo: name, ref: "heads/ailab/" })));
         return refs;
       }
       try {
@@ -133,7 +133,7 @@ export function createForgeClient(config: RemoteForgeConfig, options: { fetch?: 
     },
 
     async listOrgRepos(org) {
-      const repos = await call(`listing the repositories of ${org}`, () => api.paginate(api.rest.repos.listForOrg, { org, per_page: 50, limit: 50 } as never));
+      const repos = await call(`listing the repositories of ${org}`, () => api.paginate(api.rest.repos.listForOrg, (gitea ? { org, limit: 50 } : { org, per_page: 100 }) as never));
       return (repos as { full_name: string }[]).map((r) => r.full_name);
     },
 

@@ -13,6 +13,7 @@ import { networkEnv } from "../../../core/config/network-env.js";
 import { gitEnv } from "../../helpers/action-git.js";
 import { forgeContract, type ForgeSetup } from "../../helpers/forge-contract.js";
 import { startFakeGitea } from "../../helpers/forge/fake-gitea.js";
+import { startFakeGitHub } from "../../helpers/forge/fake-github.js";
 import type { FakeForge } from "../../helpers/forge/forge-types.js";
 
 // One contract, every adapter: the built-in git host, Gitea (and Forgejo,
@@ -47,7 +48,7 @@ const builtin: ForgeSetup = async (t, _store, work) => {
   };
 };
 
-function remote(start: () => Promise<FakeForge>, kind: "gitea" | "forgejo"): ForgeSetup {
+function remote(start: () => Promise<FakeForge>, kind: "gitea" | "forgejo" | "github"): ForgeSetup {
   return async (t, store, work) => {
     const fake = await start();
     t.after(async () => {
@@ -97,3 +98,4 @@ function remote(start: () => Promise<FakeForge>, kind: "gitea" | "forgejo"): For
 forgeContract("built-in git host", builtin);
 forgeContract("Gitea", remote(() => startFakeGitea(), "gitea"));
 forgeContract("Forgejo", remote(() => startFakeGitea({ dialect: "forgejo" }), "forgejo"));
+forgeContract("GitHub", remote(() => startFakeGitHub(), "github"));
