@@ -78,10 +78,10 @@ function remote(start: () => Promise<FakeForge>, kind: "gitea" | "forgejo" | "gi
       git,
       pushUrl: cloneUrl,
       pushEnv,
-      async statuses(commit) {
+      statuses(commit) {
         const latest = new Map<string, string>();
         for (const row of fake.statuses("alice", "hw", commit)) latest.set(row.context, row.state);
-        return new Map([...latest].sort());
+        return Promise.resolve(new Map([...latest].sort()));
       },
       async release(tag) {
         const found = fake.releases("alice", "hw").filter((r) => r.tagName === tag);
