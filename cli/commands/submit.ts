@@ -51,7 +51,7 @@ export async function runSubmit(ctx: CliContext, options: SubmitOptions): Promis
   }
 
   const target = await resolvePushTarget(repo, login);
-  if (!target.sameServer) ctx.stderr.write(`note: the remote "ailab" is not on ${login.url}; pushing without the stored token\n`);
+  if (!target.sameServer) ctx.stderr.write(`note: ${target.gitUrl} is not on ${login.forge?.url ?? login.url}; pushing with your own git credentials, not the stored token\n`);
   const before = await api.listTasks({ repo: target.repo, branch, commit });
   ctx.stderr.write(`pushing ${commit.slice(0, 8)} (${file}: task ${task.name}) to ${branch} of ${target.gitUrl}\n`);
   const env = target.sameServer ? gitAuthEnv(ctx.env, login) : { ...ctx.env, GIT_TERMINAL_PROMPT: "0" };
