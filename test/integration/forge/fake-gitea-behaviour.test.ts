@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { Octokit } from "@octokit/rest";
@@ -138,4 +140,24 @@ test("faults: an outage, dropped and failed deliveries, replays with a new id, a
   assert.deepEqual(gitea.releases("alice", "hw")[0]?.assets.map((a) => a.name), ["ok.bin"]);
   await assert.rejects(octokit.rest.repos.createRelease({ owner: "alice", repo: "hw", tag_name: "v2", target_commitish: "f".repeat(40) }), { status: 404 });
   assert.deepEqual(gitea.violations, []);
+});
+
+test("a receiver that does not answer in time is a failed delivery", async (t) => {
+  const { gitea, alice, env, work, octokit } = await world(t, { deliverTimeoutMs: 300 });
+  // Reads the request and never replies.
+  const silent = createServer(() => undefined);
+  silent.listen(0, "127.0.0.1");
+  await new Promise((resolve) => silent.once("listening", resolve));
+  t.after(() => new Promise<void>((resolve) => {
+    silent.close(() => resolve());
+    silent.closeAllConnections();
+  }));
+  const repo = gitea.addRepo("alice", "hw");
+  const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+  await octokit.request("POST /repos/{owner}/{repo}/hooks", { owner: "alice", repo: "hw", ...hookBody(url, { active: true, events: ["push"] }) });
+  await git(work, ["push", "--quiet", withCredentials(repo.cloneUrl, "alice", alice.token), "main"], env);
+  await gitea.settled();
+  assert.equal(gitea.deliveries.length, 1);
+  assert.equal(gitea.deliveries[0]?.outcome.ok, false);
+  assert.match((gitea.deliveries[0]?.outcome as { error: string }).error, /TimeoutError/);
 });
