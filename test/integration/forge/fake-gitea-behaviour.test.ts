@@ -161,3 +161,56 @@ test("a receiver that does not answer in time is a failed delivery", async (t) =
   assert.equal(gitea.deliveries[0]?.outcome.ok, false);
   assert.match((gitea.deliveries[0]?.outcome as { error: string }).error, /TimeoutError/);
 });
+
+test("the other routes answer within the description: branches, refs, org repos, release edits, assets, hooks", async (t) => {
+  const { gitea, receiver, alice, env, work, sha } = await world(t);
+  gitea.addOrg("course", { owners: ["alice"] });
+  const repo = gitea.addRepo("course", "team");
+  await git(work, ["push", "--quiet", withCredentials(repo.cloneUrl, "alice", alice.token), "main", "main:ailab/a", "main:ailab/b"], env);
+  const api = async (method: string, path: string, body?: unknown) => {
+    const reply = await fetch(`${gitea.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${alice.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await reply.text();
+    return { status: reply.status, headers: reply.headers, json: (text ? JSON.parse(text) : undefined) as unknown };
+  };
+
+  const branches = await api("GET", "/repos/course/team/branches?limit=2");
+  assert.equal((branches.json as unknown[]).length, 2);
+  assert.equal(branches.headers.get("x-total-count"), "3");
+  assert.match(branches.headers.get("link") ?? "", /rel="next"/);
+  const refs = await api("GET", "/repos/course/team/git/refs/heads/ailab");
+  assert.deepEqual((refs.json as { ref: string }[]).map((r) => r.ref), ["refs/heads/ailab/a", "refs/heads/ailab/b"]);
+  assert.equal((await api("GET", "/repos/course/team/git/refs/heads/nothing")).status, 404);
+  assert.deepEqual(((await api("GET", "/orgs/course/repos")).json as { full_name: string }[]).map((r) => r.full_name), ["course/team"]);
+  assert.equal(((await api("GET", "/users/alice/repos")).json as unknown[]).length, 0);
+
+  const created = await api("POST", "/repos/course/team/releases", { tag_name: "ailab/t-9", target_commitish: sha, draft: false });
+  const id = (created.json as { id: number }).id;
+  // A raw `/` in the tag works as well as %2F.
+  assert.equal((await api("GET", "/repos/course/team/releases/tags/ailab/t-9")).status, 200);
+  assert.equal((await api("GET", "/repos/course/team/releases/tags/ailab%2Ft-9")).status, 200);
+  assert.equal(((await api("PATCH", `/repos/course/team/releases/${id}`, { body: "notes" })).json as { body: string }).body, "notes");
+  const upload = await fetch(`${gitea.apiUrl}/repos/course/team/releases/${id}/assets?name=a.txt&token=${alice.token}`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: "abc",
+  });
+  const asset = (await upload.json()) as { id: number };
+  assert.equal(((await api("GET", `/repos/course/team/releases/${id}/assets`)).json as unknown[]).length, 1);
+  assert.equal((await api("GET", `/repos/course/team/releases/${id}/assets/${asset.id}`)).status, 200);
+  assert.equal((await api("DELETE", `/repos/course/team/releases/${id}/assets/${asset.id}`)).status, 204);
+  assert.equal(((await api("GET", "/repos/course/team/releases?page=1&limit=10")).json as unknown[]).length, 1);
+  assert.equal((await api("DELETE", "/repos/course/team/releases/tags/ailab/t-9")).status, 204);
+  assert.equal((await api("GET", `/repos/course/team/releases/${id}`)).status, 404);
+
+  const hook = await api("POST", "/orgs/course/hooks", { type: "gitea", config: { url: receiver.url, content_type: "json" }, active: true });
+  assert.equal(hook.status, 201);
+  assert.equal((await api("POST", "/repos/course/team/hooks", { type: "gitea", config: { url: receiver.url } })).status, 422);
+  assert.equal(((await api("GET", "/orgs/course/hooks")).json as unknown[]).length, 1);
+  assert.equal((await api("DELETE", `/orgs/course/hooks/${(hook.json as { id: number }).id}`)).status, 204);
+  assert.deepEqual(gitea.hooks("course"), []);
+  assert.deepEqual(gitea.violations, []);
+});
