@@ -6,6 +6,7 @@ import { Octokit } from "@octokit/rest";
 import { commitAll, git, makeProject, writeFiles } from "../../helpers/action-git.js";
 import { forgeGitEnv, withCredentials } from "../../helpers/forge/forge-git-env.js";
 import { startFakeGitea } from "../../helpers/forge/fake-gitea.js";
+import { giteaSpec } from "../../helpers/forge/gitea-spec.js";
 import { startWebhookReceiver } from "../../helpers/forge/webhook-receiver.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
@@ -108,6 +109,9 @@ test("a push to the fake Gitea becomes signed webhooks; statuses and releases wo
   assert.equal(push.repository.clone_url, repo.cloneUrl);
   // A new branch lists its newest commits; the oldest has no parent, so there is nothing to compare.
   assert.equal(push.compare_url, gitea.url);
+  // The webhook's repository and users are Gitea's own Repository and User objects.
+  const spec = await giteaSpec();
+  assert.deepEqual([...spec.validateSchema("Repository", push.repository), ...spec.validateSchema("User", push.pusher)], []);
 
   // Deleting a branch: only `delete`, with the short ref name.
   await git(work, ["push", "--quiet", remote, ":ailab/resnet"], env);

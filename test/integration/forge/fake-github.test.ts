@@ -178,3 +178,55 @@ test("a push to the fake GitHub becomes GitHub-shaped webhooks; statuses, releas
 
   assert.deepEqual(github.violations, []);
 });
+
+test("the fake GitHub's other routes answer within the description: org hooks and repos, lists, deletes", async (t) => {
+  const github = await startFakeGitHub();
+  t.after(() => github.stop());
+  const receiver = await startWebhookReceiver();
+  t.after(() => receiver.stop());
+  const alice = github.addUser("alice");
+  github.addOrg("course", { owners: ["alice"] });
+  const repo = github.addRepo("course", "team");
+  const octokit = new Octokit({ baseUrl: github.apiUrl, auth: alice.token });
+  const home = await tempDir(t);
+  const env = forgeGitEnv(home);
+  const sha = await makeProject(join(home, "work"), { "a.txt": "a\n" }, env);
+
+  const orgHook = await octokit.rest.orgs.createWebhook({ org: "course", name: "web", config: { url: receiver.url, content_type: "json" }, events: ["*"] });
+  await git(join(home, "work"), ["push", "--quiet", withCredentials(repo.cloneUrl, "alice", alice.token), "main"], env);
+  await github.settled();
+  // No secret: GitHub sends no signature headers.
+  assert.deepEqual(receiver.received.map((r) => [r.headers["x-github-event"], r.headers["x-github-hook-installation-target-type"], r.headers["x-hub-signature-256"]]), [
+    ["push", "organization", undefined],
+    ["create", "organization", undefined],
+  ]);
+  assert.equal((await octokit.rest.orgs.listWebhooks({ org: "course" })).data.length, 1);
+  assert.equal((await octokit.rest.orgs.getWebhook({ org: "course", hook_id: orgHook.data.id })).data.name, "web");
+  await octokit.rest.orgs.deleteWebhook({ org: "course", hook_id: orgHook.data.id });
+  const repoHook = await octokit.rest.repos.createWebhook({ owner: "course", repo: "team", config: { url: receiver.url } });
+  assert.equal(repoHook.data.config.content_type, "form");
+  assert.equal((await octokit.rest.repos.listWebhooks({ owner: "course", repo: "team" })).data.length, 1);
+  await octokit.rest.repos.deleteWebhook({ owner: "course", repo: "team", hook_id: repoHook.data.id });
+  await assert.rejects(octokit.rest.repos.createWebhook({ owner: "course", repo: "team", config: { url: "ftp://example.invalid/hook" } }), { status: 422 });
+
+  assert.deepEqual((await octokit.rest.repos.listForOrg({ org: "course" })).data.map((r) => r.full_name), ["course/team"]);
+  assert.equal((await octokit.rest.repos.listForUser({ username: "alice" })).data.length, 0);
+  const release = await octokit.rest.repos.createRelease({ owner: "course", repo: "team", tag_name: "v1", target_commitish: sha, draft: false });
+  await octokit.rest.repos.updateRelease({ owner: "course", repo: "team", release_id: release.data.id, body: "notes" });
+  const asset = await octokit.rest.repos.uploadReleaseAsset({
+    url: release.data.upload_url,
+    owner: "course",
+    repo: "team",
+    release_id: release.data.id,
+    name: "a.bin",
+    data: Buffer.from([1, 2, 3]) as unknown as string,
+    headers: { "content-type": "application/octet-stream" },
+  });
+  assert.equal((await octokit.rest.repos.listReleaseAssets({ owner: "course", repo: "team", release_id: release.data.id })).data.length, 1);
+  assert.equal((await octokit.rest.repos.getReleaseAsset({ owner: "course", repo: "team", asset_id: asset.data.id })).data.size, 3);
+  await octokit.rest.repos.deleteReleaseAsset({ owner: "course", repo: "team", asset_id: asset.data.id });
+  assert.equal((await octokit.rest.repos.listReleases({ owner: "course", repo: "team" })).data[0]?.body, "notes");
+  await octokit.rest.repos.deleteRelease({ owner: "course", repo: "team", release_id: release.data.id });
+  await assert.rejects(octokit.rest.repos.getReleaseByTag({ owner: "course", repo: "team", tag: "v1" }), { status: 404 });
+  assert.deepEqual(github.violations, []);
+});
