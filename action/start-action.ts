@@ -1,7 +1,9 @@
 import { once } from "node:events";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
+import { lockDataDir } from "../core/data-dir-lock.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { openRelayStore } from "../core/relay/open-relay-store.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
@@ -39,8 +41,37 @@ export interface RunningAction {
  * against the stored ref state (pushes made while it was down are handled),
  * then serves the git host, the API and the task pages, and runs the relay
  * loop. `deps` lets a test pass its own clock, logger or relay store.
+ * A second action on the same data folder is refused before it touches
+ * anything (it would make a second task for every push).
  */
-export async function startAction(config: ActionConfig, deps: { clock?: Clock; logger?: Logger; store?: RelayStore } = {}): Promise<RunningAction> {
+export async function startAction(config: ActionConfig, deps: ActionDeps = {}): Promise<RunningAction> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const lock = lockDataDir(config.dataDir, { pidFile: "action.pid", program: "ailab-action", hint: "give this one another --data-dir or AILAB_ACTION_DIR" });
+  try {
+    const running = await startLocked(config, deps);
+    return {
+      ...running,
+      async stop() {
+        try {
+          await running.stop();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+interface ActionDeps {
+  clock?: Clock;
+  logger?: Logger;
+  store?: RelayStore;
+}
+
+async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<RunningAction> {
   const clock = deps.clock ?? systemClock;
   const secrets = [config.secret, ...(config.forge.kind === "builtin" ? [] : [config.forge.token, config.forge.webhookSecret])];
   const log = deps.logger ?? createLogger({ secrets, tags: { agent: "action" } });

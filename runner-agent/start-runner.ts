@@ -14,7 +14,7 @@ import { runProcess, type ProcessRunner } from "./process-runner.js";
 import type { RunnerConfig } from "./runner-config.js";
 import type { RunnerContext } from "./runner-context.js";
 import { openRunnerDb } from "./runner-db.js";
-import { lockDataDir } from "./runner-lock.js";
+import { lockDataDir } from "../core/data-dir-lock.js";
 import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
 import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
@@ -46,7 +46,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
   const log = deps.logger ?? createLogger({ secrets: [config.secret], tags: { runner: config.name } });
   const relay = deps.store ?? openRelayStore(config.relay);
   mkdirSync(config.dataDir, { recursive: true });
-  const lock = lockDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir, { pidFile: "runner.pid", program: "runner", hint: "set AILAB_RUNNER_DIR" });
   const db = openRunnerDb(join(config.dataDir, "runner.db"));
   try {
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
