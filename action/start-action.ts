@@ -21,6 +21,7 @@ import { createMirrorPushSource } from "./forge/remote/mirror-push-source.js";
 import { createRemoteForge } from "./forge/remote/remote-forge.js";
 import { createGitRunner } from "./githost/git-runner.js";
 import { Repositories } from "./githost/repositories.js";
+import { sweepStaleLocks } from "./githost/stale-git-lock.js";
 import { createActionServer } from "./http/create-server.js";
 import { reconcileRepositories } from "./push/handle-ref-changes.js";
 import { KeyedLock } from "./push/keyed-lock.js";
@@ -76,7 +77,13 @@ async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<Runn
   const secrets = [config.secret, ...(config.forge.kind === "builtin" ? [] : [config.forge.token, config.forge.webhookSecret])];
   const log = deps.logger ?? createLogger({ secrets, tags: { agent: "action" } });
   const db = openActionDb(config.dataDir);
-  const git = createGitRunner({ ...(config.searchPath !== undefined ? { searchPath: config.searchPath } : {}), home: config.dataDir, networkEnv: config.networkEnv });
+  const git = createGitRunner({
+    ...(config.searchPath !== undefined ? { searchPath: config.searchPath } : {}),
+    home: config.dataDir,
+    networkEnv: config.networkEnv,
+    now: () => clock.now(),
+    onStaleLock: (path) => log.warn("removed a stale git lock left by a git that crashed", { path }),
+  });
   const store = deps.store ?? openRelayStore(config.relay);
   const locks = new KeyedLock();
   const now = () => new Date(clock.now()).toISOString();
@@ -109,6 +116,10 @@ async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<Runn
     pushSource = createMirrorPushSource({ db, git, mirrors: repos, client, token: forgeConfig.token });
     accounts = createForgeAccounts({ db, client, now: () => clock.now() });
     remote = { config: forgeConfig, client };
+  }
+  // Nothing of ours runs git yet and nothing listens: a lock old enough is a crashed git's.
+  for (const repo of await repos.list()) {
+    for (const path of sweepStaleLocks(repos.gitDir(repo), clock.now())) log.warn("removed a stale git lock left by a git that crashed", { path });
   }
   const ctx: ActionContext = {
     config,
