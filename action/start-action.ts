@@ -6,7 +6,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import { lockDataDir } from "../core/data-dir-lock.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { openRelayStore } from "../core/relay/open-relay-store.js";
-import type { RelayStore } from "../core/relay/relay-store.js";
+import { sweepRelayLeftovers, type RelayStore } from "../core/relay/relay-store.js";
 import type { ActionConfig } from "./action-config.js";
 import type { ActionContext } from "./action-context.js";
 import { openActionDb } from "./action-db.js";
@@ -117,6 +117,7 @@ async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<Runn
     accounts = createForgeAccounts({ db, client, now: () => clock.now() });
     remote = { config: forgeConfig, client };
   }
+  await sweepRelayLeftovers(store, clock.now(), log);
   // Nothing of ours runs git yet and nothing listens: a lock old enough is a crashed git's.
   for (const repo of await repos.list()) {
     for (const path of sweepStaleLocks(repos.gitDir(repo), clock.now())) log.warn("removed a stale git lock left by a git that crashed", { path });

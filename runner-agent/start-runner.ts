@@ -5,7 +5,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import { AilabError } from "../core/errors.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { openRelayStore } from "../core/relay/open-relay-store.js";
-import type { RelayStore } from "../core/relay/relay-store.js";
+import { sweepRelayLeftovers, type RelayStore } from "../core/relay/relay-store.js";
 import { findGpus } from "./gpu-inventory.js";
 import { LocalExecutor } from "./local-executor.js";
 import { ObjectCache } from "./object-cache.js";
@@ -49,6 +49,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
   const lock = lockDataDir(config.dataDir, { pidFile: "runner.pid", program: "runner", hint: "set AILAB_RUNNER_DIR" });
   const db = openRunnerDb(join(config.dataDir, "runner.db"));
   try {
+    await sweepRelayLeftovers(relay, clock.now(), log);
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
     const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
     const run = deps.run ?? runProcess;

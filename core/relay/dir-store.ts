@@ -6,6 +6,11 @@ import type { Readable } from "node:stream";
 import { errnoCode } from "../errors.js";
 import { assertRelayKey, type RelayStore } from "./relay-store.js";
 
+/** A temporary file of ours: the key's name, then `.tmp-` and 12 hex digits. */
+const TEMP_NAME = /\.tmp-[0-9a-f]{12}$/;
+/** How long a temporary file may sit unwritten before a sweep takes it for a leftover. */
+const TEMP_IDLE_MS = 15 * 60_000;
+
 /**
  * The relay as a folder: the embedded default, and what a file system shared
  * by the forge host and the cluster gives. Writes go to a temporary file
@@ -21,38 +26,73 @@ export class DirRelayStore implements RelayStore {
   }
 
   private async tempPath(final: string): Promise<string> {
+    // `<key>.tmp-<12 hex>`: TEMP_NAME recognises exactly these.
     await mkdir(dirname(final), { recursive: true });
     return `${final}.tmp-${randomBytes(6).toString("hex")}`;
   }
 
   async put(key: string, data: Uint8Array, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
-    const final = this.path(key);
-    const temp = await this.tempPath(final);
-    await writeFile(temp, data);
-    return this.publish(temp, final, options.ifAbsent ?? false);
+    return this.writeThenPublish(key, (temp) => writeFile(temp, data), options.ifAbsent ?? false);
   }
 
   async putFile(key: string, path: string, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
-    const final = this.path(key);
-    const temp = await this.tempPath(final);
-    await copyFile(path, temp);
-    return this.publish(temp, final, options.ifAbsent ?? false);
+    return this.writeThenPublish(key, (temp) => copyFile(path, temp), options.ifAbsent ?? false);
   }
 
-  private async publish(temp: string, final: string, ifAbsent: boolean): Promise<boolean> {
-    if (!ifAbsent) {
-      await rename(temp, final);
-      return true;
-    }
+  /** Writes a temporary file beside the key and publishes it; a failed write (a full disk) leaves nothing behind. */
+  private async writeThenPublish(key: string, write: (temp: string) => Promise<void>, ifAbsent: boolean): Promise<boolean> {
+    const final = this.path(key);
+    const temp = await this.tempPath(final);
     try {
-      await link(temp, final);
-      return true;
-    } catch (e) {
-      if (errnoCode(e) === "EEXIST") return false;
-      throw e;
+      await write(temp);
+      if (!ifAbsent) {
+        await rename(temp, final);
+        return true;
+      }
+      try {
+        await link(temp, final);
+        return true;
+      } catch (e) {
+        if (errnoCode(e) === "EEXIST") return false;
+        throw e;
+      }
     } finally {
+      // After a rename there is nothing at `temp`; after a link or a failure, the temporary copy goes.
       await rm(temp, { force: true });
     }
+  }
+
+  /**
+   * Removes temporary files that nobody has written to for `idleMs` (left by
+   * an agent killed mid-write). Both agents write into the relay at once, so
+   * only idle ones go: a file still being copied has a fresh mtime.
+   * Returns the keys' temporary paths removed, relative to the root.
+   */
+  async sweepTemporaryFiles(nowMs: number, idleMs = TEMP_IDLE_MS): Promise<string[]> {
+    const removed: string[] = [];
+    const visit = async (folder: string) => {
+      let entries;
+      try {
+        entries = await readdir(join(this.root, folder), { withFileTypes: true });
+      } catch (e) {
+        if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return;
+        throw e;
+      }
+      for (const entry of entries) {
+        const rel = folder ? `${folder}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await visit(rel);
+        else if (entry.isFile() && TEMP_NAME.test(entry.name)) {
+          const path = join(this.root, rel);
+          const stats = await stat(path).catch(() => undefined);
+          if (stats && nowMs - stats.mtimeMs >= idleMs) {
+            await rm(path, { force: true });
+            removed.push(rel);
+          }
+        }
+      }
+    };
+    await visit("");
+    return removed;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

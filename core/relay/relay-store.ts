@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Logger } from "../logger.js";
 
 /**
  * The relay: a key-value store the action and the runner share. Keys are
@@ -22,6 +23,22 @@ export interface RelayStore {
   list(prefix: string): Promise<string[]>;
   /** Removes the key; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes what interrupted writes left behind and nobody is still writing
+   * (the directory store's temporary files); returns what went. Stores that
+   * leave nothing behind (S3 writes a key whole or not at all) have none.
+   */
+  sweepTemporaryFiles?(nowMs: number): Promise<string[]>;
+}
+
+/** Sweeps the store's leftovers at an agent's start, logging what went; a failure is a warning, never a failed start. */
+export async function sweepRelayLeftovers(store: RelayStore, nowMs: number, log: Logger): Promise<void> {
+  try {
+    const removed = (await store.sweepTemporaryFiles?.(nowMs)) ?? [];
+    if (removed.length > 0) log.info("removed temporary files that interrupted writes left in the relay", { count: removed.length, examples: removed.slice(0, 5) });
+  } catch (e) {
+    log.warn("sweeping the relay's temporary files failed", { error: e });
+  }
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/;
