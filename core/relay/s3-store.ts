@@ -23,7 +23,18 @@ export interface S3RelayConfig {
   secretAccessKey: string;
   /** Path-style URLs (`http://host/bucket/key`): what MinIO expects. */
   forcePathStyle?: boolean;
+  /** How long a request may go without an answer before it fails (default S3_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A request that gets no byte back for this long has failed. Without a
+ * limit a stopped endpoint (it accepts connections and never answers) froze
+ * both agents: their loops waited on it forever, so cancels and time limits
+ * waited too. Failing makes it an outage the callers already retry.
+ */
+export const S3_REQUEST_TIMEOUT_MS = 30_000;
+const S3_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Builds the S3 client at the edge; the store itself takes any client. */
 export function createS3RelayStore(config: S3RelayConfig): S3RelayStore {
@@ -32,6 +43,8 @@ export function createS3RelayStore(config: S3RelayConfig): S3RelayStore {
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle ?? true,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // The SDK's own Node handler, built from these settings: a socket idle this long is dropped.
+    requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, requestTimeout: config.requestTimeoutMs ?? S3_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
   return new S3RelayStore(client, config.bucket, config.prefix ?? "");
 }

@@ -12,6 +12,10 @@ import { S3RelayStore } from "../../core/relay/s3-store.js";
 export interface S3Endpoint {
   url: string;
   newStore(bucket: string, prefix?: string): Promise<S3RelayStore>;
+  /** SIGSTOP: the endpoint still accepts connections and never answers (a hung server). */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -49,9 +53,12 @@ export async function startS3Server(): Promise<S3Endpoint> {
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
       return new S3RelayStore(client, bucket, prefix);
     },
+    pause: () => child.kill("SIGSTOP"),
+    resume: () => child.kill("SIGCONT"),
     async stop() {
       client.destroy();
       if (child.exitCode === null) {
+        child.kill("SIGCONT");
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;
