@@ -2,9 +2,10 @@ import { isTaskName } from "../../core/task/task-name.js";
 
 /**
  * The task name when the task file does not give one that can be used: the
- * branch after `ailab/`, made safe. It is also the commit status context
- * (`ailab/<name>`) a push gets before its task file is read, which is what
- * a workflow's early pending status is posted under.
+ * branch after `ailab/`, made safe. The workflow action names its early
+ * pending status `ailab/<this name>` (statusContext in
+ * action/workflow/workflow-push.mjs, which cannot import it; a unit test
+ * keeps the two the same).
  *
  * @example fallbackTaskName("ailab/train") // "train"
  */

@@ -9,80 +9,6 @@ import { deliveryHeaders, readWorkflowPush, WorkflowInputError } from "./workflo
 
 const TIMEOUT_MS = 10_000;
 
-/**
- * @typedef {{ stdout: (line: string) => void, fetch: typeof fetch, readFile: (path: string) => Promise<string> }} Io
- */
-
-/**
- * Submits the push: POSTs the signed delivery to ailab-action, then
- * (best effort) sets a pending status with the job token. Throws
- * SubmitRefused when ailab-action does not take it.
- *
- * @param {Record<string, string | undefined>} env
- * @param {Io} io
- */
-async function submit(env, io) {
-  const eventPath = env.GITHUB_EVENT_PATH;
-  if (!eventPath) throw new WorkflowInputError("BadEvent", "GITHUB_EVENT_PATH is not set: this runs as a step of an Actions workflow");
-  const push = readWorkflowPush(env, await io.readFile(eventPath));
-  // Nothing here prints the secret or the token: the runner masks them as secrets, but only in its own log.
-
-  /** @type {Response} */
-  let response;
-  try {
-    response = await io.fetch(push.webhookUrl, { method: "POST", headers: deliveryHeaders(push), body: push.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (e) {
-    throw new SubmitRefused(`ailab-action at ${push.webhookUrl} did not answer: ${reason(e)}`);
-  }
-  const answer = await readAnswer(response);
-  if (!response.ok) throw new SubmitRefused(`ailab-action refused the push (${response.status}${answer.code ? ` ${answer.code}` : ""}): ${answer.message}`);
-  if (answer.ignored !== undefined) {
-    io.stdout(`::notice::ailab-action ignored this push: ${command(answer.ignored)}`);
-    return;
-  }
-  if (push.after === null) {
-    io.stdout(`Told ailab that ${push.ref} was deleted; its unfinished task is cancelled.`);
-    return;
-  }
-  const context = answer.context ?? `ailab/${push.ref.replace(/^refs\/heads\/ailab\//, "")}`;
-  await setPendingStatus(push, push.after, context, io);
-  const commitUrl = push.serverUrl ? `${push.serverUrl}/${push.repo}/commit/${push.after}` : `${push.repo}@${push.after}`;
-  io.stdout(`Submitted ${push.repo} ${push.ref} at ${push.after.slice(0, 12)} to ailab (credited to ${push.pusher}).`);
-  io.stdout(`Follow it on the commit's check ${context} (${commitUrl}): its Details link opens the task's page; or run \`ailab list\` / \`ailab logs\`.`);
-  io.stdout("This step ends now; ailab posts the job's progress, its result and a release with the artifacts when the job has run.");
-}
-
-/**
- * The early "submitted" status, under the context the task will keep, so
- * the check shows at once. Best effort: without a token, or when the forge
- * refuses it, the first status simply comes from ailab-action a moment later.
- *
- * @param {import("./workflow-push.mjs").WorkflowPush} push
- * @param {string} sha
- * @param {string} context
- * @param {Io} io
- */
-async function setPendingStatus(push, sha, context, io) {
-  if (!push.token || !push.apiUrl) {
-    io.stdout(`::warning::no ${push.token ? "GITHUB_API_URL" : "token"}: the pending status comes from ailab-action instead`);
-    return;
-  }
-  const [owner = "", name = ""] = push.repo.split("/");
-  const url = `${push.apiUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/statuses/${sha}`;
-  try {
-    const response = await io.fetch(url, {
-      method: "POST",
-      headers: { Authorization: `token ${push.token}`, Accept: "application/json", "Content-Type": "application/json", "User-Agent": "ailab-workflow-action" },
-      body: JSON.stringify({ state: "pending", context, description: "submitted to ailab" }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const text = await response.text();
-    if (!response.ok) io.stdout(`::warning::could not set the pending status ${command(context)} (${response.status}): ${command(text.slice(0, 200))}`);
-  } catch (e) {
-    io.stdout(`::warning::could not set the pending status ${command(context)}: ${command(reason(e))}`);
-  }
-}
-
 /** ailab-action did not take the push (non-2xx, or no answer). */
 class SubmitRefused extends Error {
   /** @param {string} message */
@@ -93,18 +19,113 @@ class SubmitRefused extends Error {
 }
 
 /**
- * ailab-action's answer: `{ accepted: { context } }`, `{ ignored }` or `{ error: { code, message } }`.
+ * @typedef {{ stdout: (line: string) => void, fetch: typeof fetch, readFile: (path: string) => Promise<string> }} Io
+ */
+
+/**
+ * Submits the push: sets a pending status with the job token (best
+ * effort), POSTs the signed delivery to ailab-action, and on a refusal
+ * turns that status into an error saying why and throws SubmitRefused.
+ * The status goes first so that nothing the bot posts afterwards (an
+ * invalid task file is an error within a second) can be covered by it.
+ *
+ * @param {Record<string, string | undefined>} env
+ * @param {Io} io
+ */
+async function submit(env, io) {
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (!eventPath) throw new WorkflowInputError("BadEvent", "GITHUB_EVENT_PATH is not set: this runs as a step of an Actions workflow");
+  const push = readWorkflowPush(env, await io.readFile(eventPath));
+  // Nothing here prints the secret or the token: the runner masks secrets, but only in its own log.
+  if (push.context) await setStatus(push, "pending", "submitted to ailab", io);
+
+  /** @type {Response} */
+  let response;
+  try {
+    response = await io.fetch(push.webhookUrl, { method: "POST", headers: deliveryHeaders(push), body: push.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (e) {
+    return refuse(push, `ailab-action at ${push.webhookUrl} did not answer: ${reason(e)}`, io);
+  }
+  const answer = await readAnswer(response);
+  if (!response.ok) return refuse(push, `ailab-action refused the push (${response.status}${answer.code ? ` ${answer.code}` : ""}): ${answer.message}`, io);
+  if (answer.ignored !== undefined) {
+    io.stdout(`::notice::ailab-action ignored this push: ${command(answer.ignored)}`);
+    return;
+  }
+  if (push.after === null) {
+    io.stdout(`Told ailab that ${push.ref} was deleted: its unfinished task is cancelled.`);
+    return;
+  }
+  const commitUrl = push.serverUrl ? `${push.serverUrl}/${push.repo}/commit/${push.after}` : `${push.repo}@${push.after}`;
+  io.stdout(`Submitted ${push.repo} ${push.ref} at ${push.after.slice(0, 12)} to ailab, as ${push.pusher}.`);
+  io.stdout(`Follow it on the commit's check ${push.context ?? "ailab/<task>"} (${commitUrl}): its Details link opens the task's page; or \`ailab list\` and \`ailab logs\`.`);
+  io.stdout("This step ends now: ailab-action posts the job's progress, its result and a release with the artifacts as the job runs.");
+}
+
+/**
+ * Marks the commit's check as refused (so it does not stay pending), then throws.
+ *
+ * @param {import("./workflow-push.mjs").WorkflowPush} push
+ * @param {string} message
+ * @param {Io} io
+ * @returns {Promise<never>}
+ */
+async function refuse(push, message, io) {
+  if (push.context) await setStatus(push, "error", cut(message, 140), io);
+  throw new SubmitRefused(message);
+}
+
+/**
+ * A commit status under the context the task will keep, with the job
+ * token. Best effort: without a token, or when the forge refuses it, the
+ * first status simply comes from ailab-action a moment later.
+ *
+ * @param {import("./workflow-push.mjs").WorkflowPush} push
+ * @param {"pending" | "error"} state
+ * @param {string} description
+ * @param {Io} io
+ */
+async function setStatus(push, state, description, io) {
+  if (!push.token || !push.apiUrl || !push.after || !push.context) {
+    io.stdout(`::warning::no ${push.token ? "GITHUB_API_URL" : "token input"}: the ${state} status is not set from the workflow`);
+    return;
+  }
+  const [owner = "", name = ""] = push.repo.split("/");
+  const url = `${push.apiUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/statuses/${push.after}`;
+  try {
+    const response = await io.fetch(url, {
+      method: "POST",
+      headers: { Authorization: `token ${push.token}`, Accept: "application/json", "Content-Type": "application/json", "User-Agent": "ailab-workflow-action" },
+      body: JSON.stringify({ state, context: push.context, description }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const text = await response.text();
+    if (!response.ok) io.stdout(`::warning::could not set the ${state} status ${push.context} (${response.status}): ${command(text.slice(0, 200))}`);
+  } catch (e) {
+    io.stdout(`::warning::could not set the ${state} status ${push.context}: ${command(reason(e))}`);
+  }
+}
+
+/**
+ * @param {string} text
+ * @param {number} max
+ */
+function cut(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * ailab-action's answer: `{ accepted }`, `{ ignored }` or `{ error: { code, message } }`.
  *
  * @param {Response} response
- * @returns {Promise<{ context?: string, ignored?: string, code?: string, message: string }>}
+ * @returns {Promise<{ ignored?: string, code?: string, message: string }>}
  */
 async function readAnswer(response) {
   const text = await response.text().catch(() => "");
   try {
     const parsed = /** @type {unknown} */ (JSON.parse(text));
-    const json = /** @type {{ accepted?: { context?: unknown }, ignored?: unknown, error?: { code?: unknown, message?: unknown } }} */ (parsed ?? {});
+    const json = /** @type {{ ignored?: unknown, error?: { code?: unknown, message?: unknown } }} */ (parsed ?? {});
     return {
-      ...(typeof json.accepted?.context === "string" ? { context: json.accepted.context } : {}),
       ...(typeof json.ignored === "string" ? { ignored: json.ignored } : {}),
       ...(typeof json.error?.code === "string" ? { code: json.error.code } : {}),
       message: typeof json.error?.message === "string" ? json.error.message : text.slice(0, 300),

@@ -28,10 +28,12 @@ export class WorkflowInputError extends Error {
  * @property {string} ref         e.g. refs/heads/ailab/train
  * @property {string | null} after  the pushed commit; null when the push deleted the branch
  * @property {string} pusher      the forge login the push is credited to
+ * @property {string | undefined} context  the commit status the task will have (`ailab/<name>`); undefined: no status (a deletion, a branch outside ailab/)
  * @property {string} deliveryId
  * @property {string} body        the delivery: exactly the bytes that are signed and sent
  */
 
+const AILAB_REF_PREFIX = "refs/heads/ailab/";
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ZERO = /^0+$/;
 
@@ -94,6 +96,7 @@ export function readWorkflowPush(env, eventJson) {
     ref,
     after,
     pusher,
+    context: after !== null && ref.startsWith(AILAB_REF_PREFIX) ? statusContext(ref) : undefined,
     // The run is what an admin can look up from the action's log; a UUID where there is none.
     deliveryId: runId ? `actions-run-${runId}-${env.GITHUB_RUN_ATTEMPT || "1"}` : randomUUID(),
     body,
@@ -116,6 +119,27 @@ export function deliveryHeaders(push) {
     "X-GitHub-Delivery": push.deliveryId,
     "X-Hub-Signature-256": `sha256=${createHmac("sha256", push.secret).update(push.body, "utf8").digest("hex")}`,
   };
+}
+
+/**
+ * The status context ailab-action gives the push's task when its task file
+ * does not name it otherwise: `ailab/` and the branch after `ailab/`, made
+ * safe. The same rule as action/submit/fallback-task-name.ts (this file
+ * cannot import it; a unit test keeps them equal).
+ *
+ * @example statusContext("refs/heads/ailab/train") // "ailab/train"
+ * @param {string} ref
+ * @returns {string}
+ */
+export function statusContext(ref) {
+  const name = ref
+    .slice("refs/heads/".length)
+    .replace(/^ailab\//, "")
+    .replace(/[^A-Za-z0-9._-]/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, 64);
+  const valid = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !name.includes("..") && !name.endsWith(".") && !name.endsWith(".lock");
+  return `ailab/${valid ? name : "task"}`;
 }
 
 /**

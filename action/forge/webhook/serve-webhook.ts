@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { nowIso, type ActionContext } from "../../action-context.js";
 import { sendError, sendJson } from "../../http/respond.js";
-import { fallbackTaskName } from "../../submit/fallback-task-name.js";
 import { allows, type Permission } from "../../users/accounts.js";
 import { USER_NAME_PATTERN } from "../../users/names.js";
 import type { RemoteForgeConfig } from "../forge-config.js";
@@ -63,9 +62,7 @@ export async function serveWebhook(ctx: ActionContext, forge: RemoteForgeConfig,
     recordDelivery(ctx.db, { deliveryId: parsed.deliveryId, event: parsed.event, notice: parsed.notice, repo: key, pusher }, now);
     addForgeTarget(ctx.db, key, "repo", null, now);
   })();
-  const branch = parsed.notice.ref.slice("refs/heads/".length);
-  // `context` is the status the task has until its task file is read (and after, unless it names the task otherwise).
-  sendJson(res, 202, { accepted: { repo: key, ref: parsed.notice.ref, context: `ailab/${fallbackTaskName(branch)}` } });
+  sendJson(res, 202, { accepted: { repo: key, ref: parsed.notice.ref } });
   onAccepted();
 }
 
