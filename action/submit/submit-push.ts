@@ -2,7 +2,6 @@ import { newTaskId } from "../../core/ids.js";
 import { inboxes, sealMessage } from "../../core/protocol/mailbox.js";
 import type { Submit } from "../../core/protocol/messages.js";
 import { publishEnv, publishSnapshot } from "../../core/snapshot/publish-snapshot.js";
-import { isTaskName } from "../../core/task/task-name.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
 import { enqueueMessage } from "../relay/outbox.js";
@@ -13,6 +12,7 @@ import { insertTask, listUnfinishedTasks } from "../tasks/task-store.js";
 import { parseRepoName } from "../users/names.js";
 import { buildEnvManifest } from "./build-env-manifest.js";
 import { describeIssues } from "./describe-issues.js";
+import { fallbackTaskName } from "./fallback-task-name.js";
 import { planTask } from "./plan-task.js";
 import { readBlobBytes, readCommitTree, type CommitFile } from "./read-commit-tree.js";
 import { readCommitPythonAsk } from "./read-commit-python-ask.js";
@@ -44,7 +44,7 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
   if (!plan.ok) {
     const description = describeIssues(plan.issues);
     ctx.db.transaction(() => {
-      insertTask(ctx.db, { ...base, name: fallbackName(branch), state: "error", description });
+      insertTask(ctx.db, { ...base, name: fallbackTaskName(branch), state: "error", description });
       markPushHandled(ctx.db, push.id, taskId, base.now);
     })();
     log.info("task file invalid", { task: taskId, description });
@@ -115,7 +115,7 @@ export function failPush(ctx: ActionContext, push: PendingPush, error: unknown):
       repo: push.repo,
       branch,
       commit: push.commit,
-      name: fallbackName(branch),
+      name: fallbackTaskName(branch),
       state: "error",
       description: `error: could not submit: ${reason}`,
       now,
@@ -123,10 +123,4 @@ export function failPush(ctx: ActionContext, push: PendingPush, error: unknown):
     markPushHandled(ctx.db, push.id, taskId, now);
   })();
   return taskId;
-}
-
-/** The task name for a task file that could not be read: the branch after `ailab/`, made safe. */
-function fallbackName(branch: string): string {
-  const name = branch.replace(/^ailab\//, "").replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);
-  return isTaskName(name) ? name : "task";
 }

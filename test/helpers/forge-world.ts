@@ -8,14 +8,19 @@ import type { TestContext } from "node:test";
 import { packageRoot } from "../../core/package-root.js";
 import { BINS, binEnv, runBin, type BinResult } from "./cli-bins.js";
 import { startFakeGitea } from "./forge/fake-gitea.js";
+import { startFakeGitHub } from "./forge/fake-github.js";
 import type { FakeForge, FakeForgeOptions, FakeUser } from "./forge/forge-types.js";
 import { startS3Server } from "./s3-server.js";
 import { tempDir } from "./temp-dir.js";
 
 const RUNNER = join(packageRoot(), "dist", "runner-agent", "main.js");
 
-/** A course on a (fake) Gitea: the bot, a student with a repository, ailab-action hooked to it, a runner. */
+/** A course on a (fake) Gitea or GitHub: the bot, a student with a repository, ailab-action hooked to it, a runner. */
 export interface ForgeWorld {
+  kind: "gitea" | "github";
+  /** The fake forge, Gitea unless the options say GitHub. */
+  forge: FakeForge;
+  /** The same as `forge` (the name the Gitea tests use). */
   gitea: FakeForge;
   bot: FakeUser;
   alice: FakeUser;
@@ -23,6 +28,8 @@ export interface ForgeWorld {
   env: Record<string, string>;
   actionUrl: string;
   actionDataDir: string;
+  /** The webhook secret ailab-action checks deliveries against. */
+  webhookSecret: string;
   actionLog(): string;
   /** ailab as alice (logged in with her Gitea token). */
   ailab(args: string[], cwd: string): Promise<BinResult>;
@@ -39,16 +46,22 @@ export interface ForgeWorldOptions {
   forge?: FakeForgeOptions;
   /** ailab-action --reconcile-ms */
   reconcileMs?: number;
+  /** Which fake forge (default gitea). */
+  kind?: "gitea" | "github";
+  /** Whether `ailab-action forge hook` hooks alice's repository (default true); false for the workflow way. */
+  hook?: boolean;
 }
 
 /**
- * Starts the fake Gitea, ailab-action (`--forge gitea`, its bot token and
- * webhook secret from files) and ailab-runner as separate processes, hooks
- * alice's repository with `ailab-action forge hook`, and logs alice in with
- * her Gitea token. Everything listens on 127.0.0.1 and stops with the test.
+ * Starts the fake Gitea (or GitHub), ailab-action (`--forge gitea`, its bot
+ * token and webhook secret from files) and ailab-runner as separate
+ * processes, hooks alice's repository with `ailab-action forge hook` (unless
+ * `hook: false`), and logs alice in with her forge token. Everything listens
+ * on 127.0.0.1 and stops with the test.
  */
 export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions = {}): Promise<ForgeWorld> {
-  const gitea = await startFakeGitea(options.forge);
+  const kind = options.kind ?? "gitea";
+  const gitea = kind === "github" ? await startFakeGitHub(options.forge) : await startFakeGitea(options.forge);
   t.after(() => gitea.stop());
   const bot = gitea.addUser("ailab-bot", { admin: true });
   const alice = gitea.addUser("alice");
@@ -58,7 +71,8 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
   const files = join(home, "etc");
   await mkdir(files, { mode: 0o700 });
   await writeFile(join(files, "bot-token"), `${bot.token}\n`, { mode: 0o600 });
-  await writeFile(join(files, "webhook-secret"), `${randomBytes(24).toString("hex")}\n`, { mode: 0o600 });
+  const webhookSecret = randomBytes(24).toString("hex");
+  await writeFile(join(files, "webhook-secret"), `${webhookSecret}\n`, { mode: 0o600 });
   await writeFile(join(files, "relay-secret"), `${randomBytes(24).toString("hex")}\n`, { mode: 0o600 });
 
   let relay = join(home, "relay");
@@ -72,7 +86,7 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
   }
   const env = binEnv(home, more);
   const actionDataDir = join(home, "action");
-  const forgeFlags = ["--forge", "gitea", "--forge-url", gitea.url, "--forge-token-file", join(files, "bot-token"), "--webhook-secret-file", join(files, "webhook-secret")];
+  const forgeFlags = ["--forge", kind, "--forge-url", gitea.url, "--forge-token-file", join(files, "bot-token"), "--webhook-secret-file", join(files, "webhook-secret")];
 
   let action: { child: ChildProcess; stderr: () => string } | undefined;
   let log = "";
@@ -90,11 +104,13 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
   const actionUrl = `http://127.0.0.1:${port}`;
   startAgent(t, RUNNER, ["run", "--name", "local", "--data-dir", join(home, "runner"), "--relay", relay], env, () => {});
 
-  const hook = await runBin(BINS.action, ["forge", "hook", "alice/hw", "--data-dir", actionDataDir, "--public-url", actionUrl, ...forgeFlags], { cwd: home, env });
-  assert.equal(hook.exitCode, 0, hook.stderr);
+  if (options.hook !== false) {
+    const hook = await runBin(BINS.action, ["forge", "hook", "alice/hw", "--data-dir", actionDataDir, "--public-url", actionUrl, ...forgeFlags], { cwd: home, env });
+    assert.equal(hook.exitCode, 0, hook.stderr);
+  }
   const login = await runBin(BINS.ailab, ["login", actionUrl], { cwd: home, env, input: alice.token });
   assert.equal(login.exitCode, 0, login.stderr);
-  assert.match(login.stderr, /as alice \(your gitea account/);
+  assert.match(login.stderr, new RegExp(`as alice \\(your ${kind} account`));
 
   const git = async (cwd: string, args: string[]) => {
     // As alice, the way a credential helper would answer for her.
@@ -109,6 +125,8 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
     return out.trim();
   };
   return {
+    kind,
+    forge: gitea,
     gitea,
     bot,
     alice,
@@ -116,6 +134,7 @@ export async function startForgeWorld(t: TestContext, options: ForgeWorldOptions
     env,
     actionUrl,
     actionDataDir,
+    webhookSecret,
     actionLog: () => log,
     ailab: (args, cwd) => runBin(BINS.ailab, args, { cwd, env }),
     async makeProject(name, projectFiles) {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { nowIso, type ActionContext } from "../../action-context.js";
 import { sendError, sendJson } from "../../http/respond.js";
+import { allows, type Permission } from "../../users/accounts.js";
 import { USER_NAME_PATTERN } from "../../users/names.js";
 import type { RemoteForgeConfig } from "../forge-config.js";
 import { toRepoName } from "../remote/mirror-push-source.js";
@@ -15,10 +16,13 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /**
  * POST /forge/webhook: a forge's push or delete delivery. The signature is
  * checked over the raw bytes before anything else is looked at; a missing,
- * empty or wrong one is 401 and nothing is done. A valid notice about an
- * ailab branch is written to the database and answered 202 at once (Gitea
- * waits 5 s and never retries); the work — fetch, diff, submit — happens
- * after the answer, in `onAccepted`.
+ * empty or wrong one is 401 and nothing is done. The pusher it names must
+ * have write access to the repository on the forge (asked as the bot,
+ * cached for a minute): otherwise 403 and nothing is done. A valid notice
+ * about an ailab branch is written to the database and answered 202 at once
+ * (Gitea waits 5 s and never retries); the work — fetch, diff, submit —
+ * happens after the answer, in `onAccepted`. The same endpoint takes the
+ * deliveries of the workflow action (action/action.yml).
  */
 export async function serveWebhook(ctx: ActionContext, forge: RemoteForgeConfig, req: IncomingMessage, res: ServerResponse, onAccepted: () => void): Promise<void> {
   if (req.method !== "POST") return sendError(res, 405, "MethodNotAllowed", "webhooks are POSTed");
@@ -39,6 +43,20 @@ export async function serveWebhook(ctx: ActionContext, forge: RemoteForgeConfig,
   if (!repo) return sendError(res, 422, "BadRepository", `repository ${JSON.stringify(parsed.notice.repo)} cannot be held by ailab`);
   if (!USER_NAME_PATTERN.test(pusher)) return sendError(res, 422, "BadUser", `forge user ${JSON.stringify(parsed.notice.pusher)} does not match ${USER_NAME_PATTERN.source}`);
   const key = `${repo.owner}/${repo.name}`;
+  // The secret signs for whoever holds it: with the workflow action that is every workflow of the
+  // repository (or organisation), so the pusher a delivery names is credited only if the forge says
+  // they may push there. The commit itself is still fetched from the forge (it must be there).
+  let permission: Permission;
+  try {
+    permission = await ctx.accounts.permission({ name: pusher, admin: false }, key);
+  } catch (e) {
+    ctx.log.warn("webhook refused: the forge could not say whether the pusher may push", { repo: key, pusher, error: e });
+    return sendError(res, 503, "ForgeUnavailable", `the forge could not say whether ${pusher} may push to ${key}; nothing was recorded, try again`);
+  }
+  if (!allows(permission, "write")) {
+    ctx.log.warn("webhook refused: the pusher it names cannot push to the repository", { repo: key, pusher, permission, delivery: parsed.deliveryId });
+    return sendError(res, 403, "PusherCannotWrite", `forge user ${pusher} has no write access to ${key}; nothing was recorded`);
+  }
   const now = nowIso(ctx);
   ctx.db.transaction(() => {
     recordDelivery(ctx.db, { deliveryId: parsed.deliveryId, event: parsed.event, notice: parsed.notice, repo: key, pusher }, now);
