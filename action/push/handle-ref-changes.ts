@@ -1,4 +1,5 @@
 import { nowIso, type ActionContext } from "../action-context.js";
+import { isOutage, retryDelayMs } from "../../core/relay/outage.js";
 import { deliverOutbox } from "../relay/outbox.js";
 import { failPush, submitPush } from "../submit/submit-push.js";
 import { requestCancel } from "../tasks/request-cancel.js";
@@ -8,10 +9,15 @@ import { pusherOf } from "../forge/webhook/delivery-store.js";
 import { readBranchRefs } from "./read-branch-refs.js";
 import { listPendingPushes, markPushFailed, markPushHandled, recordPushes } from "./record-pushes.js";
 
-/** A push that cannot be submitted (relay down, unreadable commit) is tried this often, then becomes an error task. */
+/**
+ * A push that cannot be submitted for a reason other than an outage (an
+ * unreadable commit) is tried this often, then becomes an error task. One
+ * that failed because the relay is down waits for as long as it is down.
+ */
 const MAX_SUBMIT_ATTEMPTS = 8;
 const RETRY_BASE_MS = 1000;
-const RETRY_CAP_MS = 5 * 60 * 1000;
+// Capped low: when the relay comes back, a waiting push goes on within a minute.
+const RETRY_CAP_MS = 60 * 1000;
 const PENDING_LOCK = "(pending pushes)";
 
 /**
@@ -63,9 +69,10 @@ export async function submitPendingPushes(ctx: ActionContext): Promise<void> {
         await submitPush(ctx, push);
       } catch (e) {
         const attempt = push.attempts + 1;
-        ctx.log.warn("submitting a push failed", { repo: push.repo, ref: push.ref, commit: push.commit, attempt, error: e });
-        if (attempt >= MAX_SUBMIT_ATTEMPTS) failPush(ctx, push, e);
-        else markPushFailed(ctx.db, push.id, ctx.clock.now() + Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** push.attempts));
+        const outage = isOutage(e);
+        ctx.log.warn(outage ? "submitting a push waits: the relay is unavailable" : "submitting a push failed", { repo: push.repo, ref: push.ref, commit: push.commit, attempt, error: e });
+        if (!outage && attempt >= MAX_SUBMIT_ATTEMPTS) failPush(ctx, push, e);
+        else markPushFailed(ctx.db, push.id, ctx.clock.now() + retryDelayMs(push.attempts, RETRY_BASE_MS, RETRY_CAP_MS));
       }
     }
   });
