@@ -70,6 +70,11 @@ export class RunnerLoop {
   /** One cycle; true while anything is in flight (poll fast), false when idle (back off). */
   async cycle(): Promise<boolean> {
     const { ctx } = this;
+    // What needs no relay comes first: cancels already received and time
+    // limits are enforced even while the relay hangs (each relay call then
+    // takes its whole timeout before the cycle goes on).
+    this.actOnCancels();
+    await watchJobs(ctx, tasksIn(ctx.db, "running").filter((t) => !t.cancelRequested));
     try {
       await drainInbox(ctx.relay, inboxes.runner(ctx.config.name), ctx.config.secret, ToRunner, (m) => applyMessage(ctx.db, ctx.outbox, m, ctx.clock.now(), ctx.log), ctx.log, this.setAside);
     } catch (e) {
@@ -80,7 +85,6 @@ export class RunnerLoop {
     for (const task of tasksIn(ctx.db, "building")) {
       if (!task.cancelRequested) this.background(task, "build", (signal) => prepareJob(ctx, task, signal));
     }
-    await watchJobs(ctx, tasksIn(ctx.db, "running").filter((t) => !t.cancelRequested));
     for (const task of tasksIn(ctx.db, "collecting")) this.background(task, "collect", () => finishTask(ctx, task));
     await ctx.outbox.flush(ctx.relay, ctx.log);
     await this.heartbeat();
