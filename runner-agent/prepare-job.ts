@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, posix } from "node:path";
+import { schedulerGpuType } from "../core/runners/runner-fit.js";
 import { AilabError } from "../core/errors.js";
 import type { BatchPlan } from "../core/sbatch/render-batch-script.js";
 import { sweepRuns } from "../core/task/sweep.js";
@@ -46,7 +47,7 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
     const plan: BatchPlan = {
       taskId: task.id,
       user: task.submit.user,
-      task: { ...task.submit.task, resources: { ...task.submit.task.resources, partition } },
+      task: { ...task.submit.task, resources: { ...task.submit.task.resources, partition, ...gpuTypeOf(ctx, task) } },
       scheduler: ctx.scheduler.kind,
       paths: { projectDir: paths.projectDir, envDir: paths.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
       ...(runs > 0 ? { array: { runsDir: paths.runsDir, count: runs } } : {}),
@@ -107,4 +108,10 @@ function pyprojectFolder(task: TaskRow, projectDir: string): string | undefined 
 function stillBuilding(ctx: RunnerContext, id: string): boolean {
   const now = getTask(ctx.db, id);
   return now?.state === "building" && !now.cancelRequested;
+}
+
+/** The task's GPU type as the scheduler spells it (absent when the task names none). */
+function gpuTypeOf(ctx: RunnerContext, task: TaskRow): { gpuType?: string } {
+  const wanted = task.submit.task.resources.gpuType;
+  return wanted === undefined ? {} : { gpuType: schedulerGpuType(ctx.offeredGpuTypes, wanted) };
 }

@@ -28,6 +28,8 @@ export interface RunnerContext {
   gpus: LocalGpu[];
   /** Slurm: the partitions tasks may name; undefined for the local executor. */
   partitions: AllowedPartitions | undefined;
+  /** The GPU types the last heartbeat offered, in the scheduler's spelling (Slurm's gres types); see schedulerGpuType. */
+  offeredGpuTypes: string[];
   /** The Python versions uv has here (`3.11.7`), found at start; sent in the heartbeat. */
   pythons: string[];
   /** The admin's batch-script template, read at start; undefined for the built-in one. */

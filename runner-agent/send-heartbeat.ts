@@ -20,6 +20,7 @@ export async function sendHeartbeat(ctx: RunnerContext): Promise<void> {
     ctx.scheduler.kind === "slurm"
       ? await slurmOffer(ctx.partitions?.names, ctx.run, ctx.config.baseEnv, ctx.log)
       : await localOffer(ctx.gpus, gpuHolders(ctx), ctx.run, ctx.config.baseEnv, ctx.log);
+  ctx.offeredGpuTypes = offer.gpuTypes;
   const heartbeat: Heartbeat = {
     kind: "heartbeat",
     runner: ctx.config.name,

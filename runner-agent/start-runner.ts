@@ -14,6 +14,7 @@ import { runProcess, type ProcessRunner } from "./process-runner.js";
 import type { RunnerConfig } from "./runner-config.js";
 import type { RunnerContext } from "./runner-context.js";
 import { openRunnerDb } from "./runner-db.js";
+import { slurmOffer } from "./gpu-offer.js";
 import { lockDataDir } from "../core/data-dir-lock.js";
 import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
@@ -57,7 +58,9 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
     const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
     const pythons = await checkUv(envs, uvPath, log);
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons };
+    // The types a job may ask for, in the scheduler's spelling, before the first heartbeat refreshes them.
+    const offeredGpuTypes = scheduler.kind === "slurm" ? (await slurmOffer(partitions?.names, run, config.baseEnv, log)).gpuTypes : [];
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons, offeredGpuTypes };
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
     log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });

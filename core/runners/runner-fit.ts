@@ -39,6 +39,17 @@ export function offersGpuType(gpuTypes: readonly string[], wanted: string): bool
 }
 
 /**
+ * The scheduler's own name for the GPU type a task asked for: Slurm compares
+ * gres types exactly (`--gres=gpu:A100:1` is refused on a cluster that
+ * knows `a100`), while routing matched them case-insensitively, so the job
+ * asks for the spelling the cluster advertised. A type none offered stays
+ * as the task wrote it (the scheduler then says what it has).
+ */
+export function schedulerGpuType(offered: readonly string[], wanted: string): string {
+  return offered.find((type) => type === wanted) ?? offered.find((type) => type.toLowerCase() === wanted.toLowerCase()) ?? wanted;
+}
+
+/**
  * The criteria a task's resources (and its project's Python, see
  * checkPythonAvailable) set, in the order a status line names them. A
  * runner that does not say which Pythons it has (older, or uv missing) is
