@@ -19,6 +19,7 @@ import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
 import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
 import { findUv } from "./find-uv.js";
+import { chooseSandbox } from "./sandbox/choose-sandbox.js";
 import { UvEnvBuilder } from "./uv-env-builder.js";
 
 export interface RunnerDeps {
@@ -56,7 +57,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
     const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
     const pythons = await checkUv(envs, uvPath, log);
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons };
+    const sandbox = await chooseSandbox(config.sandbox, config.baseEnv, run, log);
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons, sandbox, uvPath };
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
     log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });
