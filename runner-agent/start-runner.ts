@@ -51,7 +51,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
   const db = openRunnerDb(join(config.dataDir, "runner.db"));
   try {
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
-    const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
+    const objects = new ObjectCache(join(config.dataDir, "objects"), relay, log);
     const run = deps.run ?? runProcess;
     const uvPath = (await findUv(config.uvPath, config.baseEnv, run)) ?? config.uvPath;
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
