@@ -17,7 +17,7 @@ for_tests=1
 for arg in "$@"; do
   case "$arg" in
     --demo) for_tests=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup: unknown option $arg (expected --demo)" >&2; exit 2 ;;
   esac
 done
