@@ -30,13 +30,13 @@ export async function chooseSandbox(setting: SandboxKind | undefined, env: Recor
   }
   const bwrap = await findOnPath("bwrap", env.PATH ?? "");
   if (bwrap === undefined) {
-    if (setting === "bwrap") throw new AilabError("SandboxUnavailable", "AILAB_SANDBOX is bwrap, and bwrap is not on PATH: install bubblewrap (apt-get install bubblewrap), or set AILAB_SANDBOX=none to run jobs unconfined");
+    if (setting === "bwrap") throw new AilabError("SandboxUnavailable", "AILAB_SANDBOX is bwrap, and bwrap is not on PATH: install bubblewrap (apt-get install bubblewrap), or set AILAB_SANDBOX=none to run jobs unconfined", { reason: "missing" });
     log.warn(`${NO_SANDBOX_WARNING} (bwrap was not found on PATH: install bubblewrap)`, { sandbox: "none" });
     return "none";
   }
   const probe = await run([bwrap, ...bwrapArgs({ writable: [], readOnly: [] }), "true"], { cwd: "/", env, signal: AbortSignal.timeout(30_000) });
   if (probe.exitCode !== 0) {
-    throw new AilabError("SandboxUnavailable", `bwrap (${bwrap}) cannot start a sandbox here: ${probe.stderr.trim() || `exit code ${probe.exitCode}`}; allow unprivileged user namespaces, or set AILAB_SANDBOX=none to run jobs unconfined`, { bwrap });
+    throw new AilabError("SandboxUnavailable", `bwrap (${bwrap}) cannot start a sandbox here: ${probe.stderr.trim() || `exit code ${probe.exitCode}`}; allow unprivileged user namespaces, or set AILAB_SANDBOX=none to run jobs unconfined`, { reason: "cannot-run", bwrap, stderr: probe.stderr.trim() });
   }
   log.info("jobs run in a sandbox", { sandbox: "bwrap", bwrap });
   return "bwrap";
