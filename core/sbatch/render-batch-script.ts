@@ -71,6 +71,10 @@ export function renderBatchScript(plan: BatchPlan, template?: string): string {
   if (plan.array && !/^#SBATCH --array=/m.test(script)) {
     throw new AilabError("BadBatchPlan", "the batch-script template has no #SBATCH --array line, so it cannot run a sweep; see templates/sbatch.hbs");
   }
+  // A template written before the sandbox would run the commands unconfined while the runner reports bwrap.
+  if (plan.sandbox && !/"\$\{ailab_sandbox\[@\]\}"/.test(script)) {
+    throw new AilabError("BadBatchPlan", "the batch-script template does not run the commands through ailab_sandbox (bwrap); see templates/sbatch.hbs, or set AILAB_SANDBOX=none");
+  }
   return script;
 }
 

@@ -90,6 +90,8 @@ test("the reference script in a bwrap sandbox matches test/golden/sbatch-sandbox
   const plan = { taskId: "mfz3k2a1b0-7f2k", user: "alice", task, scheduler: "slurm" as const, sweepIndex: 1, paths, sandbox: [sandbox] };
   assertGolden("sbatch-sandbox-reference.sh", renderBatchScript(plan));
   assert.throws(() => renderBatchScript({ ...plan, sandbox: [sandbox, sandbox] }), (e) => hasCode(e, "BadBatchPlan"));
+  // An admin's template from before the sandbox would run the commands unconfined: refused.
+  assert.throws(() => renderBatchScript(plan, "#!/bin/bash\n{{#each commands}}bash -c {{q this}}\n{{/each}}"), (e) => hasCode(e, "BadBatchPlan"));
 });
 
 /** The runner's paths for a task in the reference layout under /srv/ailab. */
