@@ -50,6 +50,11 @@ const ETC_FILES = [
   "/etc/timezone",
 ];
 
+/** True when the sandbox shows `path` anyway, read-only, as part of a system folder (a Python in /usr/bin). */
+export function isSystemPath(path: string): boolean {
+  return SYSTEM_DIRS.some((dir) => path === dir || path.startsWith(`${dir}/`));
+}
+
 /** The user and group a job is inside its user namespace: nobody, whoever runs the runner. */
 export const SANDBOX_UID = 65534;
 

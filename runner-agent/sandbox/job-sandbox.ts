@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { AilabError } from "../../core/errors.js";
 import { runPaths, type JobPaths } from "../job-paths.js";
-import { bwrapArgs } from "./bwrap-args.js";
+import { bwrapArgs, isSystemPath } from "./bwrap-args.js";
 
 export interface JobSandboxOptions {
   paths: JobPaths;
@@ -27,7 +27,7 @@ export interface JobSandboxOptions {
  */
 export async function jobSandboxArgs(options: JobSandboxOptions): Promise<string[][]> {
   const { paths, runs, sharedVenv, uvPath } = options;
-  const readOnly = [sharedVenv, ...(await pythonInstallations([sharedVenv, paths.venvDir])), ...(isAbsolute(uvPath) ? [uvPath] : [])];
+  const readOnly = [sharedVenv, ...(await pythonInstallations([sharedVenv, paths.venvDir])), ...(isAbsolute(uvPath) && !isSystemPath(uvPath) ? [uvPath] : [])];
   // A Python or uv installed in a home folder that also holds the runner's data would show the job everything.
   for (const path of readOnly) {
     const exposed = options.privatePaths.find((p) => holds(path, p));
@@ -55,7 +55,7 @@ async function pythonInstallations(venvs: string[]): Promise<string[]> {
   for (const venv of venvs) {
     const home = /^home\s*=\s*(.+?)\s*$/m.exec(await readFile(join(venv, "pyvenv.cfg"), "utf8"))?.[1];
     // A Python in /usr/bin (or /bin) is under the system folders the sandbox shows anyway.
-    if (home && isAbsolute(home) && dirname(home) !== "/") found.add(dirname(home));
+    if (home && isAbsolute(home) && dirname(home) !== "/" && !isSystemPath(dirname(home))) found.add(dirname(home));
   }
   return [...found];
 }
