@@ -8,7 +8,7 @@ import { openRunnerDb } from "../../../runner-agent/runner-db.js";
 import { HOUR_MS, seedFinishedTask } from "../../helpers/runner-history.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
 import { openJobGate, WAIT_FOR_GATE } from "../../helpers/job-gate.js";
-import { createRunnerWorld, TEST_RUNNER, TEST_SECRET, type RunnerWorld } from "../../helpers/runner-world.js";
+import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "../../../runner-agent/main.js");
 
