@@ -193,6 +193,8 @@ const MIGRATIONS: readonly string[] = [
     added_at TEXT NOT NULL
   );
   `,
+  // How a runner keeps its jobs apart: bwrap or none (NULL: a runner too old to say).
+  `ALTER TABLE runners ADD COLUMN sandbox TEXT;`,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

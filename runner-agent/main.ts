@@ -29,6 +29,7 @@ program
   .option("--progress-interval-ms <ms>", "least time between two progress events of a job (AILAB_PROGRESS_INTERVAL_MS, default: 10000)")
   .option("--cancel-grace-ms <ms>", "time between SIGTERM and SIGKILL when a job is cancelled (AILAB_CANCEL_GRACE_MS, default: 5000)")
   .option("--heartbeat-ms <ms>", "how often the runner reports its GPUs and accounting to the action (AILAB_HEARTBEAT_MS, default: 30000)")
+  .option("--sandbox <kind>", "how jobs are kept from the runner and each other: bwrap or none (AILAB_SANDBOX, default: bwrap when installed)")
   .option("--gpus <ids>", "GPUs jobs may use: auto, none, or indices/UUIDs such as 0,1 (AILAB_GPUS, default: auto)")
   .option("--max-jobs-per-user <n>", "jobs one user may have building or running at once; more wait in the runner's queue (AILAB_MAX_JOBS_PER_USER, default: no limit)")
   .option("--max-gpus-per-user <n>", "GPUs one user's jobs may hold at once (AILAB_MAX_GPUS_PER_USER, default: no limit)")

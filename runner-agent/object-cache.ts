@@ -5,13 +5,19 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { AilabError, errnoCode } from "../core/errors.js";
 import { SHA256_PATTERN, sha256File } from "../core/hash.js";
+import { silentLogger, type Logger } from "../core/logger.js";
 import { relayKeys } from "../core/relay/layout.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
 
 /**
  * The runner's copy of relay objects: `<dataDir>/objects/<sha256>`, each
  * checked against its name when it arrives and kept read-only, fetched once
- * and shared by every task and environment that needs it.
+ * and shared by every task and environment that needs it. A cached object
+ * is hashed again (streaming) each time a task asks for it: read-only files
+ * can be made writable again by their owner, and a cache that anything
+ * outside the runner changed (a job before jobs were sandboxed, an admin's
+ * mistake, a failing disk) must not hand its change to the next task. One
+ * that no longer matches its name is logged and fetched again.
  */
 export class ObjectCache {
   private readonly inFlight = new Map<string, Promise<string>>();
@@ -19,6 +25,7 @@ export class ObjectCache {
   constructor(
     readonly root: string,
     private readonly relay: RelayStore,
+    private readonly log: Logger = silentLogger,
   ) {}
 
   pathOf(object: string): string {
@@ -31,7 +38,7 @@ export class ObjectCache {
     for (const object of new Set(objects)) await this.fetch(object);
   }
 
-  /** The cached file of `object`, downloading it first if needed. */
+  /** The cached file of `object`, checked against its name; downloaded first if it is missing or no longer matches. */
   fetch(object: string): Promise<string> {
     const running = this.inFlight.get(object);
     if (running) return running;
@@ -42,7 +49,12 @@ export class ObjectCache {
 
   private async download(object: string): Promise<string> {
     const path = this.pathOf(object);
-    if (await exists(path)) return path;
+    if (await exists(path)) {
+      const actual = await sha256File(path);
+      if (actual === object) return path;
+      this.log.warn("a cached object no longer matches its hash: fetching it again from the relay", { object, actual });
+      await rm(path, { force: true });
+    }
     const stream = await this.relay.getStream(relayKeys.object(object));
     if (!stream) throw new AilabError("ObjectMissing", `object ${object} is not in the relay`, { object });
     await mkdir(this.root, { recursive: true });

@@ -10,6 +10,7 @@ import { layOutProject } from "./lay-out-project.js";
 import { placeEntries } from "./materialize-project.js";
 import type { RunnerContext } from "./runner-context.js";
 import { isSchedulerOutage, isSubmitting, submittingHandle, type JobHandle, type JobSpec } from "./scheduler.js";
+import { jobSandboxArgs } from "./sandbox/job-sandbox.js";
 import { partitionFor } from "./slurm/slurm-partitions.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
@@ -51,6 +52,7 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
       scheduler: ctx.scheduler.kind,
       paths: { projectDir: paths.projectDir, envDir: paths.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
       ...(runs > 0 ? { array: { runsDir: paths.runsDir, count: runs } } : {}),
+      ...(ctx.sandbox === "bwrap" ? { sandbox: await jobSandboxArgs({ paths, runs, sharedVenv: env.venvDir, uvPath: ctx.uvPath, privatePaths: privatePaths(ctx) }) } : {}),
     };
     await writeJobScripts(plan, paths.scriptFile, ctx.template);
     if (!stillBuilding(ctx, task.id) || signal.aborted) return;
@@ -103,6 +105,11 @@ function pyprojectFolder(task: TaskRow, projectDir: string): string | undefined 
   const entry = { path: posix.normalize(task.submit.task.environment.pyproject), object: "", mode: "file" as const, size: 0 };
   const placed = placeEntries([entry], task.submit.task.files.upload, projectDir)[0];
   return placed ? dirname(placed.target) : undefined;
+}
+
+/** What no read-only mount of a job may hold: the runner's data folder and a relay folder. */
+function privatePaths(ctx: RunnerContext): string[] {
+  return [ctx.config.dataDir, ...(ctx.config.relay.kind === "dir" ? [ctx.config.relay.path] : [])];
 }
 
 function stillBuilding(ctx: RunnerContext, id: string): boolean {

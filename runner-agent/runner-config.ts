@@ -5,6 +5,7 @@ import { ConfigError } from "../core/errors.js";
 import type { RelayConfig } from "../core/relay/open-relay-store.js";
 import { SLURM_NAME_PATTERN } from "../core/task/slurm-forms.js";
 import type { FairShareLimits } from "./fair-share.js";
+import type { SandboxKind } from "./sandbox/choose-sandbox.js";
 import { FAIR_SHARE_ENV_VARS, readFairShareLimits, type FairShareFlags } from "./fair-share-config.js";
 
 /** The runner's configuration, parsed once at start. */
@@ -56,6 +57,12 @@ export interface RunnerConfig {
   heartbeatMs: number;
   /** Per-user limits and the GPU-hour budget one cluster account is shared under. */
   fairShare: FairShareLimits;
+  /**
+   * How jobs are kept from the runner and from each other (see
+   * chooseSandbox): `bwrap`, `none` (the admin opted out), or undefined for
+   * the default, bwrap when it is installed.
+   */
+  sandbox?: SandboxKind;
 }
 
 export type SchedulerKind = "local" | "slurm";
@@ -82,6 +89,7 @@ export interface RunnerFlags extends FairShareFlags {
   heartbeatMs?: string;
   scheduler?: string;
   partitions?: string;
+  sandbox?: string;
 }
 
 /** The environment variables `readRunnerConfig` reads, for `--help`. */
@@ -101,6 +109,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_PROGRESS_INTERVAL_MS: "least time between two progress events of a job (default: 10000)",
   AILAB_CANCEL_GRACE_MS: "time between SIGTERM and SIGKILL on cancel (default: 5000)",
   AILAB_HEARTBEAT_MS: "how often the runner reports its GPUs and accounting to the action (default: 30000)",
+  AILAB_SANDBOX: "how jobs are kept from the runner's files and from each other: bwrap (bubblewrap) or none, which lets every job read the relay secret and other jobs (default: bwrap when it is installed, else none with a warning)",
   AILAB_GPUS: "GPUs jobs may use: auto (all nvidia-smi lists), none, or indices/UUIDs such as 0,1 (default: auto)",
   ...FAIR_SHARE_ENV_VARS,
 };
@@ -127,6 +136,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
   const pollMinMs = whole("pollMinMs", "AILAB_POLL_MIN_MS", 1000, 10);
   const pollMaxMs = whole("pollMaxMs", "AILAB_POLL_MAX_MS", Math.max(15000, pollMinMs), pollMinMs);
   const template = setting(flags.template, "AILAB_TEMPLATE");
+  const sandbox = readSandbox(flags.sandbox ?? nonEmpty(env.AILAB_SANDBOX), flags.sandbox === undefined ? "AILAB_SANDBOX" : "--sandbox");
   const packageIndex = readPackageIndex(setting(flags.packageIndex, "AILAB_PACKAGE_INDEX"), flags.packageIndex === undefined ? "AILAB_PACKAGE_INDEX" : "--package-index");
   return {
     name,
@@ -147,6 +157,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     heartbeatMs: whole("heartbeatMs", "AILAB_HEARTBEAT_MS", 30000, 100),
     gpus: readGpus(flags.gpus ?? nonEmpty(env.AILAB_GPUS), flags.gpus === undefined ? "AILAB_GPUS" : "--gpus"),
     fairShare: readFairShareLimits(flags, env),
+    ...(sandbox ? { sandbox } : {}),
   };
 }
 
@@ -210,6 +221,13 @@ function readPackageIndex(text: string | undefined, setting: string): string | u
     throw new ConfigError(`${setting} ${JSON.stringify(text)} is not valid: expected the http(s) URL of a package index, such as https://mirror.example.org/pypi/simple`, { setting });
   }
   return url.href.replace(/\/+$/, "");
+}
+
+function readSandbox(text: string | undefined, setting: string): SandboxKind | undefined {
+  if (text === undefined) return undefined;
+  const kind = text.trim();
+  if (kind !== "bwrap" && kind !== "none") throw new ConfigError(`${setting} ${JSON.stringify(text)} is not valid: expected bwrap or none`, { setting });
+  return kind;
 }
 
 function readGpus(text: string | undefined, setting: string): "auto" | string[] {

@@ -10,6 +10,7 @@ import type { ObjectCache } from "./object-cache.js";
 import type { LocalGpu } from "./gpu-inventory.js";
 import type { ProcessRunner } from "./process-runner.js";
 import type { AllowedPartitions } from "./slurm/slurm-partitions.js";
+import type { SandboxKind } from "./sandbox/choose-sandbox.js";
 
 /** What every step of the runner works with: built once in `startRunner`. */
 export interface RunnerContext {
@@ -34,4 +35,8 @@ export interface RunnerContext {
   pythons: string[];
   /** The admin's batch-script template, read at start; undefined for the built-in one. */
   template: string | undefined;
+  /** How jobs run (decided at start by chooseSandbox): in a bwrap sandbox, or unconfined. */
+  sandbox: SandboxKind;
+  /** The uv the runner found at start (absolute), which job venvs link to. */
+  uvPath: string;
 }

@@ -8,7 +8,7 @@ import { userAccounting } from "./user-accounting.js";
 /**
  * Tells the action who this runner is and what it offers (scheduler,
  * partitions, GPU types, GPUs in all and free; a GPU box's GPUs one by one;
- * the Python versions it has),
+ * the Python versions it has; whether its jobs run in a sandbox),
  * so that the action sends each task to a runner that can run it, and what
  * its users have used against their limits, for `ailab whoami`. Sent straight
  * to the relay, not through the outbox: a heartbeat that cannot be sent is
@@ -28,6 +28,7 @@ export async function sendHeartbeat(ctx: RunnerContext): Promise<void> {
     ...offer,
     accounting: userAccounting(ctx.db, now, ctx.config.fairShare),
     pythons: ctx.pythons,
+    sandbox: ctx.sandbox,
     at: now,
   };
   await deliver(ctx.relay, sealMessage(inboxes.action(), heartbeat, ctx.config.secret, now));

@@ -20,6 +20,7 @@ import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
 import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
 import { findUv } from "./find-uv.js";
+import { chooseSandbox } from "./sandbox/choose-sandbox.js";
 import { UvEnvBuilder } from "./uv-env-builder.js";
 
 export interface RunnerDeps {
@@ -52,15 +53,16 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
   try {
     await sweepRelayLeftovers(relay, clock.now(), log);
     const template = config.templatePath === undefined ? undefined : await readFile(config.templatePath, "utf8");
-    const objects = new ObjectCache(join(config.dataDir, "objects"), relay);
+    const objects = new ObjectCache(join(config.dataDir, "objects"), relay, log);
     const run = deps.run ?? runProcess;
     const uvPath = (await findUv(config.uvPath, config.baseEnv, run)) ?? config.uvPath;
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
     const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
     const pythons = await checkUv(envs, uvPath, log);
+    const sandbox = await chooseSandbox(config.sandbox, config.baseEnv, run, log);
     // The types a job may ask for, in the scheduler's spelling, before the first heartbeat refreshes them.
     const offeredGpuTypes = scheduler.kind === "slurm" ? (await slurmOffer(partitions?.names, run, config.baseEnv, log)).gpuTypes : [];
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons, offeredGpuTypes };
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons, sandbox, uvPath, offeredGpuTypes };
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
     log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up this checkout on a Debian machine: system packages that are missing
 # (git, certificates, Python 3 with pip, the compiler better-sqlite3 builds
-# with), uv, the npm dependencies and the build (dist/). For the tests it also
-# installs moto's S3 server and starts the one-node Slurm test cluster
-# (scripts/slurm-test-cluster.sh, root only); `--demo` skips those two.
+# with, bubblewrap for the runner's job sandbox), uv, the npm dependencies
+# and the build (dist/). For the tests it also installs moto's S3 server and
+# starts the one-node Slurm test cluster (scripts/slurm-test-cluster.sh, root
+# only); `--demo` skips those two.
 #
 # Idempotent: run it again and it only does what is still missing (npm ci and
 # the build always run). Needs no stdin (CI=true works); as root it installs
@@ -38,6 +39,8 @@ command -v git >/dev/null || missing+=(git)
 command -v python3 >/dev/null || missing+=(python3)
 command -v make >/dev/null || missing+=(make)
 command -v g++ >/dev/null || missing+=(g++)
+# The runner's sandbox for jobs (AILAB_SANDBOX=bwrap, its default when bwrap is installed).
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 needs_pip=0
 command -v uv >/dev/null || needs_pip=1
 if [ "$for_tests" -eq 1 ] && ! command -v moto_server >/dev/null; then needs_pip=1; fi

@@ -15,6 +15,7 @@ export function toRunnerViews(runners: readonly RunnerRecord[], options: { admin
     freeGpus: runner.freeGpus,
     gpus: runner.gpus.map(({ taskId, ...gpu }) => ({ ...gpu, busy: taskId !== null, ...(options.admin ? { taskId } : {}) })),
     ...(runner.pythons ? { pythons: runner.pythons } : {}),
+    ...(runner.sandbox ? { sandbox: runner.sandbox } : {}),
     lastSeen: new Date(runner.lastSeen).toISOString(),
     stale: options.now - runner.lastSeen > options.staleMs,
   }));

@@ -12,6 +12,8 @@ export interface RunnerRecord {
   gpus: GpuReport[];
   /** The Python versions it builds environments with; undefined when its heartbeat does not say (an older runner). */
   pythons?: string[];
+  /** How its jobs are kept apart (`none`: unconfined); undefined when its heartbeat does not say. */
+  sandbox?: "bwrap" | "none";
   /** The heartbeat's own time (the runner's clock), milliseconds since the epoch. */
   reportedAt: number;
   /** When the action received it (the action's clock): what staleness is judged by. */
@@ -33,6 +35,7 @@ interface RunnerRow {
   free_gpus: number;
   gpus: string;
   pythons: string | null;
+  sandbox: "bwrap" | "none" | null;
   reported_at: number;
   last_seen: number;
 }
@@ -48,11 +51,11 @@ export function applyHeartbeat(db: Db, heartbeat: Heartbeat, receivedAt: number)
     const stored = db.prepare("SELECT reported_at FROM runners WHERE name = ?").get(heartbeat.runner) as { reported_at: number } | undefined;
     if (stored && stored.reported_at >= heartbeat.at) return false;
     db.prepare(
-      `INSERT INTO runners (name, scheduler, partitions, gpu_types, total_gpus, free_gpus, gpus, pythons, reported_at, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO runners (name, scheduler, partitions, gpu_types, total_gpus, free_gpus, gpus, pythons, sandbox, reported_at, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET scheduler = excluded.scheduler, partitions = excluded.partitions,
          gpu_types = excluded.gpu_types, total_gpus = excluded.total_gpus, free_gpus = excluded.free_gpus,
-         gpus = excluded.gpus, pythons = excluded.pythons, reported_at = excluded.reported_at, last_seen = excluded.last_seen`,
+         gpus = excluded.gpus, pythons = excluded.pythons, sandbox = excluded.sandbox, reported_at = excluded.reported_at, last_seen = excluded.last_seen`,
     ).run(
       heartbeat.runner,
       heartbeat.scheduler,
@@ -62,6 +65,7 @@ export function applyHeartbeat(db: Db, heartbeat: Heartbeat, receivedAt: number)
       heartbeat.freeGpus,
       JSON.stringify(heartbeat.gpus),
       heartbeat.pythons === undefined ? null : JSON.stringify(heartbeat.pythons),
+      heartbeat.sandbox ?? null,
       heartbeat.at,
       receivedAt,
     );
@@ -104,6 +108,7 @@ export function listRunners(db: Db): RunnerRecord[] {
     freeGpus: row.free_gpus,
     gpus: JSON.parse(row.gpus) as GpuReport[],
     ...(row.pythons === null ? {} : { pythons: JSON.parse(row.pythons) as string[] }),
+    ...(row.sandbox === null ? {} : { sandbox: row.sandbox }),
     reportedAt: row.reported_at,
     lastSeen: row.last_seen,
   }));

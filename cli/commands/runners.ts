@@ -43,6 +43,8 @@ export function describeRunner(r: RunnerView): string {
     ...(r.partitions.length > 0 ? [`partitions ${r.partitions.join(",")}`] : []),
     `${r.freeGpus} of ${r.totalGpus} GPU${r.totalGpus === 1 ? "" : "s"} free`,
     ...(r.pythons ? [`Python ${r.pythons.length > 0 ? r.pythons.join(",") : "none"}`] : []),
+    // Loud on purpose: on such a runner any job can read the relay secret and other students' work.
+    ...(r.sandbox === "none" ? ["NO SANDBOX: jobs are not kept apart"] : []),
     ...(r.stale ? [`not heard from since ${r.lastSeen}`] : []),
   ].join("  ");
 }

@@ -123,6 +123,8 @@ export const RunnerView = z.object({
   gpus: z.array(GpuView),
   /** The Python versions it has (`3.11.7`); absent for a runner that does not say. */
   pythons: z.array(z.string()).optional(),
+  /** How it keeps jobs apart: `bwrap`, or `none` (jobs unconfined); absent for a runner that does not say. */
+  sandbox: z.enum(["bwrap", "none"]).optional(),
   lastSeen: z.string(),
   stale: z.boolean(),
 });

@@ -182,6 +182,8 @@ export const Heartbeat = z.object({
   accounting: z.array(UserAccounting),
   /** The Python versions this runner builds environments with (`3.11.7`, newest first); absent from older runners. */
   pythons: z.array(z.string()).optional(),
+  /** How the runner keeps jobs apart: `bwrap`, or `none` (jobs unconfined: the admin opted out); absent from older runners. */
+  sandbox: z.enum(["bwrap", "none"]).optional(),
   at: z.number(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;

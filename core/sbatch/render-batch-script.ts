@@ -37,6 +37,14 @@ export interface BatchPlan {
    * number of the sweep's runs.
    */
   array?: { runsDir: string; count: number };
+  /**
+   * The sandbox the task's commands run in: bubblewrap's arguments (without
+   * `bwrap` and the command), one list for the task, or for a job array one
+   * per run, in run order. The script finds bwrap on the node and refuses to
+   * run the commands without it. Absent: the commands run unconfined, as the
+   * runner's own user (an admin's `sandbox = "none"`).
+   */
+  sandbox?: string[][];
 }
 
 /** The path of the template shipped with ailab. */
@@ -62,6 +70,10 @@ export function renderBatchScript(plan: BatchPlan, template?: string): string {
   // A template written before job arrays would run the first run in every element.
   if (plan.array && !/^#SBATCH --array=/m.test(script)) {
     throw new AilabError("BadBatchPlan", "the batch-script template has no #SBATCH --array line, so it cannot run a sweep; see templates/sbatch.hbs");
+  }
+  // A template written before the sandbox would run the commands unconfined while the runner reports bwrap.
+  if (plan.sandbox && !/"\$\{ailab_sandbox\[@\]\}"/.test(script)) {
+    throw new AilabError("BadBatchPlan", "the batch-script template does not run the commands through ailab_sandbox (bwrap); see templates/sbatch.hbs, or set AILAB_SANDBOX=none");
   }
   return script;
 }
@@ -94,6 +106,11 @@ function batchView(plan: BatchPlan) {
     const at = arrayRunPaths(array!.runsDir, index);
     return { index, exitCodeFile: at.exitCodeFile, projectDir: at.projectDir, workDir: inProject(at.projectDir), commands: commandsOf(index) };
   });
+  const sandbox = plan.sandbox;
+  if (sandbox && sandbox.length !== (array ? array.count : 1)) {
+    throw new AilabError("BadBatchPlan", `the sandbox needs one argument list per run (${array ? array.count : 1}), got ${sandbox.length}`);
+  }
+  const runsWithSandbox = arrayRuns.map((r) => ({ ...r, sandbox: sandbox?.[r.index] ?? null }));
   const first = arrayRuns[0];
   return {
     plan,
@@ -119,8 +136,10 @@ function batchView(plan: BatchPlan) {
     commands: first?.commands ?? commandsOf(sweepIndex),
     /** `0-<n-1>` for a job array, else null. */
     array: array ? `0-${array.count - 1}` : null,
-    /** Each run of a job array: index, exitCodeFile, projectDir, workDir, commands; empty without one. */
-    runs: arrayRuns,
+    /** Each run of a job array: index, exitCodeFile, projectDir, workDir, commands, sandbox; empty without one. */
+    runs: runsWithSandbox,
+    /** bwrap's arguments for the commands (a job array: run 0's; each run has its own in `runs`), or null: no sandbox. */
+    sandbox: sandbox?.[0] ?? null,
   };
 }
 

@@ -1,23 +1,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AccountingReport } from "../../../runner-agent/accounting-report.js";
 import { openRunnerDb } from "../../../runner-agent/runner-db.js";
 import { HOUR_MS, seedFinishedTask } from "../../helpers/runner-history.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
-import { createRunnerWorld, TEST_RUNNER, TEST_SECRET, type RunnerWorld } from "../../helpers/runner-world.js";
+import { openJobGate, WAIT_FOR_GATE } from "../../helpers/job-gate.js";
+import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "../../../runner-agent/main.js");
 
-/** A job that runs until the test creates the file `go`. */
-const waitForGo = (world: RunnerWorld) => taskToml([`while [ ! -e ${join(world.root, "go")} ]; do sleep 0.05; done`]);
+/** A job that runs until the test opens the gate (openJobGate). */
+const WAIT_FOR_GO = taskToml([WAIT_FOR_GATE]);
 
 test("with one running job per user allowed, alice's second job waits while bob's runs", async (t) => {
   const world = await createRunnerWorld(t);
-  const project = await publishProject(t, world.store, { "task.toml": waitForGo(world) });
+  const project = await publishProject(t, world.store, { "task.toml": WAIT_FOR_GO });
   await world.start({ maxJobs: "2", maxJobsPerUser: "1" });
   const [alice1, alice2, bob] = [project.submit({ user: "alice" }), project.submit({ user: "alice" }), project.submit({ user: "bob" })];
   for (const s of [alice1, alice2, bob]) await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, s);
@@ -30,7 +30,7 @@ test("with one running job per user allowed, alice's second job waits while bob'
     ["queued: queued", "queued: queued · waiting for your running jobs (limit 1 at once)"],
   );
 
-  writeFileSync(join(world.root, "go"), "");
+  openJobGate(t, world);
   const done = new Map<string, Awaited<ReturnType<typeof world.inbox.completion>>>();
   for (const s of [alice1, alice2, bob]) {
     const completion = await world.inbox.completion(s.taskId);
@@ -47,7 +47,7 @@ test("the next task to run belongs to the user who has used least lately", async
   const now = Date.now();
   seedFinishedTask(db, { user: "alice", gpus: 0, cpus: 4, startedAt: now - 3 * HOUR_MS, endedAt: now - 2 * HOUR_MS, outcome: "success" });
   db.close();
-  const project = await publishProject(t, world.store, { "task.toml": waitForGo(world) });
+  const project = await publishProject(t, world.store, { "task.toml": WAIT_FOR_GO });
   const [blocker, alice, bob] = [project.submit({ user: "carol" }), project.submit({ user: "alice" }), project.submit({ user: "bob" })];
   // carol's job takes the one slot; alice and bob queue behind it, alice first.
   await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, blocker);
@@ -58,7 +58,7 @@ test("the next task to run belongs to the user who has used least lately", async
   await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, bob);
   await world.inbox.until(() => world.inbox.events(bob.taskId).length > 0, 10_000, "bob's task queued");
 
-  writeFileSync(join(world.root, "go"), "");
+  openJobGate(t, world);
   for (const s of [blocker, alice, bob]) assert.equal((await world.inbox.completion(s.taskId)).state, "success");
   const startOf = (id: string) => world.inbox.events(id).find((e) => e.state === "building")!.at;
   assert.ok(startOf(bob.taskId) < startOf(alice.taskId), "bob, who used nothing, went before alice, who came first");

@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fakeNvidiaSmi } from "../../helpers/fake-nvidia-smi.js";
 import { readArchive } from "../../helpers/runner-artifacts.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
+import { openJobGate, WAIT_FOR_GATE } from "../../helpers/job-gate.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
 
 // A GPU box without a GPU: the fake nvidia-smi on PATH lists an H100 (index 0) and an A100 (index 1).
@@ -29,8 +28,7 @@ test("the runner reads index, uuid, name, memory and utilisation from nvidia-smi
 
 test("gpu_type picks the GPU by name through CUDA_VISIBLE_DEVICES; a job waits while its type is busy and holds the head of the line", async (t) => {
   const world = await createRunnerWorld(t);
-  const go = join(world.root, "go");
-  const wait = `while [ ! -e ${go} ]; do sleep 0.05; done`;
+  const wait = WAIT_FOR_GATE;
   const typed = async (gpuType?: string) =>
     publishProject(t, world.store, { "task.toml": taskToml(["echo cuda=$CUDA_VISIBLE_DEVICES", wait], { gpus: 1, ...(gpuType ? { gpuType } : {}) }) });
   const [a100, h100, anyGpu] = [await typed("a100"), await typed("H100"), await typed()];
@@ -56,7 +54,7 @@ test("gpu_type picks the GPU by name through CUDA_VISIBLE_DEVICES; a job waits w
   assert.deepEqual(world.inbox.events(any.taskId).map((e) => e.state), ["queued"], "nobody overtakes it: not a job any GPU would do");
   assert.deepEqual(world.inbox.events(cpu.taskId).map((e) => e.state), ["queued"], "nor one that needs no GPU");
 
-  writeFileSync(go, "");
+  openJobGate(t, world);
   const cuda = new Map<string, string>();
   for (const s of [onA100, onH100, secondH100, any, cpu]) {
     const done = await world.inbox.completion(s.taskId);

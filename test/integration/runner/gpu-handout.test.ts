@@ -1,18 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Heartbeat } from "../../../core/protocol/messages.js";
 import { readArchive } from "../../helpers/runner-artifacts.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
+import { openJobGate, WAIT_FOR_GATE } from "../../helpers/job-gate.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
 
 test("the local executor hands each job its own GPUs through CUDA_VISIBLE_DEVICES; the next waits at the head of the line", async (t) => {
   const world = await createRunnerWorld(t);
-  const go = join(world.root, "go");
   const oneGpu = await publishProject(t, world.store, {
-    "task.toml": taskToml(["echo cuda=$CUDA_VISIBLE_DEVICES", `while [ ! -e ${go} ]; do sleep 0.05; done`], { gpus: 1 }),
+    "task.toml": taskToml(["echo cuda=$CUDA_VISIBLE_DEVICES", WAIT_FOR_GATE], { gpus: 1 }),
   });
   const noGpu = await publishProject(t, world.store, { "task.toml": taskToml(["echo cuda=[$CUDA_VISIBLE_DEVICES]"]) });
   const tooMany = await publishProject(t, world.store, { "task.toml": taskToml(["true"], { gpus: 3 }) });
@@ -32,7 +30,7 @@ test("the local executor hands each job its own GPUs through CUDA_VISIBLE_DEVICE
   assert.deepEqual(world.inbox.events(c.taskId).map((e) => e.state), ["queued"], "the third waits for a GPU");
   assert.deepEqual(world.inbox.events(cpu.taskId).map((e) => e.state), ["queued"], "and nobody overtakes it");
 
-  writeFileSync(go, "");
+  openJobGate(t, world);
   const seen = new Map<string, string>();
   for (const s of [a, b, c, cpu]) {
     const done = await world.inbox.completion(s.taskId);
@@ -48,8 +46,7 @@ test("the local executor hands each job its own GPUs through CUDA_VISIBLE_DEVICE
 
 test("heartbeats tell the action the runner's GPUs, which are free, and each user's use", async (t) => {
   const world = await createRunnerWorld(t);
-  const go = join(world.root, "go");
-  const project = await publishProject(t, world.store, { "task.toml": taskToml([`while [ ! -e ${go} ]; do sleep 0.05; done`], { gpus: 1 }) });
+  const project = await publishProject(t, world.store, { "task.toml": taskToml([WAIT_FOR_GATE], { gpus: 1 }) });
   await world.start({ gpus: "0,1", heartbeatMs: "100" });
   await world.inbox.until(() => world.inbox.heartbeats().length > 0, 10_000, "a heartbeat");
   const first = world.inbox.heartbeats()[0]!;
@@ -66,7 +63,7 @@ test("heartbeats tell the action the runner's GPUs, which are free, and each use
   assert.equal(during.freeGpus, 1);
   assert.deepEqual(during.gpus.map((g) => g.taskId), [submit.taskId, null]);
 
-  writeFileSync(go, "");
+  openJobGate(t, world);
   await world.inbox.completion(submit.taskId);
   const after = world.inbox.messages.length;
   await world.inbox.until(() => world.inbox.heartbeats().slice(-1)[0]!.accounting.some((a) => a.succeeded === 1) && world.inbox.messages.length > after, 10_000, "a heartbeat after the job");

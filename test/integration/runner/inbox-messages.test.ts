@@ -5,14 +5,15 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROTOCOL_VERSION } from "../../../core/protocol/envelope.js";
 import { deliver, inboxes, sealMessage } from "../../../core/protocol/mailbox.js";
+import { jobPaths } from "../../../runner-agent/job-paths.js";
 import { sealFutureMessage } from "../../helpers/future-message.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
+import { readArchive } from "../../helpers/runner-artifacts.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET } from "../../helpers/runner-world.js";
 
 test("a message with a bad signature is rejected and nothing runs", async (t) => {
   const world = await createRunnerWorld(t);
-  const marker = join(world.root, "ran");
-  const project = await publishProject(t, world.store, { "task.toml": taskToml([`touch ${marker}`]) });
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["touch ran"]) });
   await world.start();
   const submit = project.submit();
   const forged = sealMessage(inboxes.runner(TEST_RUNNER), submit, "not-the-relay-secret-at-all");
@@ -22,14 +23,12 @@ test("a message with a bad signature is rejected and nothing runs", async (t) =>
   await sleep(500);
   await world.inbox.read();
   assert.deepEqual(world.inbox.taskMessages(), []);
-  assert.equal(existsSync(marker), false);
   assert.equal(existsSync(join(world.dataDir, "jobs", submit.taskId)), false);
 });
 
 test("the same submit twice, as the same message or as a new one, runs once", async (t) => {
   const world = await createRunnerWorld(t);
-  const runs = join(world.root, "runs.txt");
-  const project = await publishProject(t, world.store, { "task.toml": taskToml([`echo run >> ${runs}`]) });
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["echo run"]) });
   await world.start();
   const submit = project.submit();
   const message = sealMessage(inboxes.runner(TEST_RUNNER), submit, TEST_SECRET);
@@ -43,7 +42,8 @@ test("the same submit twice, as the same message or as a new one, runs once", as
   await world.inbox.read();
   assert.equal(world.inbox.completions(submit.taskId).length, 1);
   assert.equal(world.inbox.events(submit.taskId).filter((e) => e.state === "queued").length, 1);
-  assert.equal(readFileSync(runs, "utf8"), "run\n");
+  // The job's log on the runner (appended to by every start of the job) holds one run.
+  assert.equal(readFileSync(jobPaths(world.dataDir, submit.taskId).logFile, "utf8").match(/^run$/gm)?.length, 1);
 });
 
 test("while the relay cannot take the runner's messages, they wait; afterwards all arrive, in order", async (t) => {
@@ -71,8 +71,8 @@ test("while the relay cannot take the runner's messages, they wait; afterwards a
 
 test("a submit with fields this runner does not know, in the envelope, the body and the task, is applied and runs", async (t) => {
   const world = await createRunnerWorld(t);
-  const marker = join(world.root, "ran");
-  const project = await publishProject(t, world.store, { "task.toml": taskToml([`touch ${marker}`]) });
+  // The job leaves `ran` among its results: it ran (a job sees nothing of the test's folders to leave a mark in).
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["touch ran"], { results: ["ran"] }) });
   await world.start();
   const submit = project.submit();
   const fromNewerAction = {
@@ -83,7 +83,8 @@ test("a submit with fields this runner does not know, in the envelope, the body 
   await deliver(world.store, sealFutureMessage(inboxes.runner(TEST_RUNNER), fromNewerAction, TEST_SECRET, { protocol: PROTOCOL_VERSION, members: { traceId: "abc123" } }));
   const done = await world.inbox.completion(submit.taskId);
   assert.equal(done.state, "success", done.description);
-  assert.equal(existsSync(marker), true);
+  const results = await readArchive(world.store, done, "results.tar.gz", world.root);
+  assert.ok([...results.keys()].some((name) => name.endsWith("ran")), [...results.keys()].join(", "));
 });
 
 test("a message of a newer protocol the runner cannot read stays in its inbox, and a submit behind it runs", async (t) => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openActionDb } from "../../../action/action-db.js";
+import { toRunnerViews } from "../../../action/api/runner-views.js";
 import { applyHeartbeat, listRunners } from "../../../action/runners/runner-store.js";
 import { accountingOf, sumAccounting } from "../../../action/runners/user-accounting.js";
 import { accounting, gpu, heartbeat } from "../../helpers/action-heartbeat.js";
@@ -63,4 +64,14 @@ test("accounting over several runners adds up; a runner without a limit makes th
     maxGpus: null,
   });
   assert.equal(sumAccounting(accountingOf(db, "carol")), undefined);
+});
+
+test("a runner's sandbox is kept from its heartbeat and shown by the API; an older runner's is left out", async (t) => {
+  const db = openActionDb(await tempDir(t));
+  t.after(() => db.close());
+  applyHeartbeat(db, heartbeat("open-box", { sandbox: "none", at: T0 }), T0);
+  applyHeartbeat(db, heartbeat("old-box", { at: T0 }), T0);
+  applyHeartbeat(db, heartbeat("safe-box", { sandbox: "bwrap", at: T0 }), T0);
+  const views = toRunnerViews(listRunners(db), { admin: false, now: T0, staleMs: 60_000 });
+  assert.deepEqual(Object.fromEntries(views.map((v) => [v.name, v.sandbox ?? "unsaid"])), { "old-box": "unsaid", "open-box": "none", "safe-box": "bwrap" });
 });

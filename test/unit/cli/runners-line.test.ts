@@ -18,3 +18,9 @@ test("a runner line lists the Python versions the runner has, when it says", () 
   assert.equal(describeRunner({ ...base, pythons: ["3.12.4", "3.11.7"] }), "box  local  no GPUs  0 of 0 GPUs free  Python 3.12.4,3.11.7");
   assert.equal(describeRunner({ ...base, pythons: [] }), "box  local  no GPUs  0 of 0 GPUs free  Python none");
 });
+
+test("a runner whose jobs run without a sandbox says so; one with bwrap says nothing more", () => {
+  const base = { name: "box", scheduler: "local", partitions: [], gpuTypes: [], totalGpus: 0, freeGpus: 0, gpus: [], lastSeen: "2026-11-24T10:00:00.000Z", stale: false };
+  assert.equal(describeRunner({ ...base, sandbox: "none" }), "box  local  no GPUs  0 of 0 GPUs free  NO SANDBOX: jobs are not kept apart");
+  assert.equal(describeRunner({ ...base, sandbox: "bwrap" }), "box  local  no GPUs  0 of 0 GPUs free");
+});

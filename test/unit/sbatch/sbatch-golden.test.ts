@@ -1,6 +1,7 @@
 // Golden files: the batch scripts rendered for a reference task (one run)
 // and for a reference sweep (one job array) must equal
-// test/golden/sbatch-reference.sh and test/golden/sbatch-array-reference.sh byte for byte. After an intended change to
+// test/golden/sbatch-reference.sh and test/golden/sbatch-array-reference.sh byte for byte
+// (the first again in a bwrap sandbox: test/golden/sbatch-sandbox-reference.sh). After an intended change to
 // templates/sbatch.hbs or the renderer, regenerate it and review the diff:
 //   npm run build && UPDATE_GOLDEN=1 node --test dist/test/unit/sbatch/sbatch-golden.test.js
 import { test } from "node:test";
@@ -10,6 +11,8 @@ import { join } from "node:path";
 import { packageRoot } from "../../../core/package-root.js";
 import { renderBatchScript } from "../../../core/sbatch/render-batch-script.js";
 import { parseTaskFile } from "../../../core/task/parse-task-file.js";
+import { hasCode } from "../../../core/errors.js";
+import { bwrapArgs } from "../../../runner-agent/sandbox/bwrap-args.js";
 
 const REFERENCE_TASK = `
 [task]
@@ -78,6 +81,17 @@ test("the rendered reference sweep (one job array) matches test/golden/sbatch-ar
     paths: referencePaths("mfz3k2a1b0-8a3c"),
   });
   assertGolden("sbatch-array-reference.sh", script);
+});
+
+test("the reference script in a bwrap sandbox matches test/golden/sbatch-sandbox-reference.sh; a sandbox list per run is required", () => {
+  const task = parseTaskFile(REFERENCE_TASK, { file: "task.toml", branch: "ailab/train_resnet" });
+  const paths = referencePaths("mfz3k2a1b0-7f2k");
+  const sandbox = bwrapArgs({ writable: [paths.projectDir, paths.envDir], readOnly: ["/srv/ailab/envs/0f3a/venv", "/opt/uv/python/cpython-3.12.7-linux-x86_64-gnu", "/opt/uv/bin/uv"] });
+  const plan = { taskId: "mfz3k2a1b0-7f2k", user: "alice", task, scheduler: "slurm" as const, sweepIndex: 1, paths, sandbox: [sandbox] };
+  assertGolden("sbatch-sandbox-reference.sh", renderBatchScript(plan));
+  assert.throws(() => renderBatchScript({ ...plan, sandbox: [sandbox, sandbox] }), (e) => hasCode(e, "BadBatchPlan"));
+  // An admin's template from before the sandbox would run the commands unconfined: refused.
+  assert.throws(() => renderBatchScript(plan, "#!/bin/bash\n{{#each commands}}bash -c {{q this}}\n{{/each}}"), (e) => hasCode(e, "BadBatchPlan"));
 });
 
 /** The runner's paths for a task in the reference layout under /srv/ailab. */
