@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, rmSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { AilabError } from "../core/errors.js";
 import { readExitCode } from "./read-exit-code.js";
-import { groupMembers, isSameProcessAlive, killGroup, processStartTime } from "./process-group.js";
+import { groupMembers, isSameProcessAlive, killGroup, processGroupOf, processStartTime } from "./process-group.js";
 import type { JobHandle, JobSpec, JobStatus, Scheduler } from "./scheduler.js";
 
 /** A local job's handle: the pid of its process group leader and when it started. */
@@ -11,6 +11,29 @@ export interface LocalJobHandle extends JobHandle {
   pid: number;
   /** /proc/<pid>/stat field 22, so a later process with the same pid is not taken for the job. */
   startTime: string | null;
+  /** When the job was spawned (ISO): its start, whenever the runner next looks. */
+  spawnedAt?: string;
+}
+
+/** The pid of the `bash <script>` that leads its own process group, if one runs. */
+function findScriptProcess(scriptPath: string): number | undefined {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+      if (argv.length === 2 && argv[0] === "bash" && argv[1] === scriptPath && processGroupOf(pid) === pid) return pid;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return undefined;
+}
+
+/** When the job's wrapper wrote its exit code (the file's mtime): the job's end. */
+function writtenAt(file: string): string | null {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? stats.mtime.toISOString() : null;
 }
 
 /**
@@ -27,7 +50,15 @@ export class LocalExecutor implements Scheduler {
 
   // Synchronous up to the spawn, so the caller's check "still wanted?" and
   // the start happen in one turn of the event loop.
-  submit(job: JobSpec): Promise<LocalJobHandle> {
+  async submit(job: JobSpec): Promise<LocalJobHandle> {
+    const handle = this.spawnJob(job);
+    // Tests widen the window between the spawn and the runner's record of it, to kill the runner inside it.
+    const pause = Number(process.env.AILAB_TEST_PAUSE_AFTER_SPAWN_MS ?? 0);
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    return handle;
+  }
+
+  private spawnJob(job: JobSpec): LocalJobHandle {
     rmSync(job.exitCodeFile, { force: true });
     const out = openSync(job.logFile, "a");
     let pid: number | undefined;
@@ -39,7 +70,7 @@ export class LocalExecutor implements Scheduler {
     } finally {
       closeSync(out);
     }
-    if (pid === undefined) return Promise.reject(new AilabError("JobStartFailed", "could not start bash for the job"));
+    if (pid === undefined) throw new AilabError("JobStartFailed", "could not start bash for the job");
     const handle: LocalJobHandle = {
       taskId: job.taskId,
       scheduler: "local",
@@ -47,8 +78,25 @@ export class LocalExecutor implements Scheduler {
       exitCodeFile: job.exitCodeFile,
       pid,
       startTime: processStartTime(pid) ?? null,
+      spawnedAt: new Date().toISOString(),
     };
-    return Promise.resolve(handle);
+    return handle;
+  }
+
+  /**
+   * After a restart, whether the job recorded as being submitted was
+   * started: its bash, still running with the job's script as its only
+   * argument and leading its own group, or the exit code it left. The
+   * runner records that it is submitting before it spawns, so a job is
+   * started at most once even when the runner dies in between.
+   */
+  find(job: JobSpec): Promise<LocalJobHandle | undefined> {
+    const pid = findScriptProcess(job.scriptPath);
+    const base = { taskId: job.taskId, scheduler: "local" as const, exitCodeFile: job.exitCodeFile };
+    if (pid !== undefined) return Promise.resolve({ ...base, jobId: String(pid), pid, startTime: processStartTime(pid) ?? null });
+    // Ended already: no process is left to own (pid 0 is never signalled, see ownsGroup).
+    if (readExitCode(job.exitCodeFile) !== undefined) return Promise.resolve({ ...base, jobId: "0", pid: 0, startTime: null });
+    return Promise.resolve(undefined);
   }
 
   poll(handles: readonly JobHandle[]): Promise<Map<string, JobStatus>> {
@@ -62,11 +110,14 @@ export class LocalExecutor implements Scheduler {
     // Alive first, then the exit code: the script writes the code before it exits.
     const alive = handle.startTime !== null && isSameProcessAlive(handle.pid, handle.startTime);
     const exitCode = readExitCode(handle.exitCodeFile);
+    // The job's own times, not when the runner looked: a runner that was
+    // down while the job ended must not charge the downtime to the student.
+    const startedAt = handle.spawnedAt ?? null;
     if (exitCode !== undefined) {
       if (!alive) this.sweepGroup(handle);
-      return { state: "done", exitCode };
+      return { state: "done", exitCode, startedAt, endedAt: writtenAt(handle.exitCodeFile) };
     }
-    if (alive) return { state: "running" };
+    if (alive) return { state: "running", startedAt };
     this.sweepGroup(handle);
     return { state: "done", exitCode: null, reason: "the job process ended without recording an exit code" };
   }
@@ -83,6 +134,7 @@ export class LocalExecutor implements Scheduler {
 
   /** False when the pid now belongs to another process, which may lead a group of its own. */
   private ownsGroup(handle: LocalJobHandle): boolean {
+    if (handle.pid <= 0) return false;
     const now = processStartTime(handle.pid);
     return now === undefined || now === handle.startTime;
   }

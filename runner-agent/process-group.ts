@@ -33,6 +33,11 @@ export function processStartTime(pid: number): string | undefined {
   return readStat(pid)?.startTime;
 }
 
+/** The process group `pid` belongs to, or undefined when there is no such process. */
+export function processGroupOf(pid: number): number | undefined {
+  return readStat(pid)?.pgrp;
+}
+
 /** True when `pid` runs and is the process that started at `startTime` (not a zombie). */
 export function isSameProcessAlive(pid: number, startTime: string): boolean {
   const stat = readStat(pid);

@@ -34,7 +34,12 @@ test("a job runs in its own process group; poll reports running, then done with 
   assert.equal(handle.jobId, String(handle.pid));
   assert.match(handle.startTime ?? "", /^\d+$/);
   assert.equal((await executor.poll([handle])).get(TASK)?.state, "running");
-  assert.deepEqual(await until(executor, handle, "done"), { state: "done", exitCode: 7 });
+  const done = await until(executor, handle, "done");
+  assert.equal(done.state, "done");
+  assert.equal(done.exitCode, 7);
+  // The job's own times: spawned, and when its exit code was written (half a second later).
+  const seconds = (Date.parse(done.endedAt ?? "") - Date.parse(done.startedAt ?? "")) / 1000;
+  assert.ok(seconds >= 0.4 && seconds < 5, `${done.startedAt} → ${done.endedAt}`);
 });
 
 test("a job that dies without writing its exit code is done with exitCode null and a reason", async (t) => {
