@@ -66,14 +66,3 @@ function fileCount(text: string, setting: string): number {
   }
   return value;
 }
-
-/** A byte count as a person reads it: `64 MiB`, `3.1 GiB`, `512 bytes`. */
-export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [["TiB", 2 ** 40], ["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 2 ** 10]] as const) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
-    }
-  }
-  return `${bytes} bytes`;
-}

@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { relayKeys } from "../core/relay/layout.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
-import { formatBytes } from "./collection-limits.js";
+import { formatBytes } from "../core/task/task-limits.js";
 import { openInside } from "./open-inside.js";
 import { lastLines } from "./uv-errors.js";
 
