@@ -57,7 +57,7 @@ export async function collectFiles(base: string, jail: string, paths: readonly s
       skipped.push({ path, reason: "outside the job folder" });
       continue;
     }
-    const opened = await openInside(root, absolute, "entry");
+    const opened = await openInside(root, absolute, "entry", base);
     if (!opened.ok) {
       skipped.push({ path, reason: opened.reason });
       continue;

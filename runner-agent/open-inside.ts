@@ -33,11 +33,14 @@ const READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | 
  * file outside shares its inode) on that file system too. So a job that
  * swaps a file or a folder for a link, plants a hard link or a FIFO, or
  * races the runner between check and read, gets its entry refused, never
- * another file read. The caller closes the handle.
+ * another file read. The caller closes the handle. A reason names a
+ * folder on the way relative to `shownFrom` (default: `root`).
  */
-export async function openInside(root: string, path: string, want: "file" | "entry"): Promise<OpenResult> {
+export async function openInside(root: string, path: string, want: "file" | "entry", shownFrom = root): Promise<OpenResult> {
   const names = namesBelow(root, path);
   if (names === undefined) return { ok: false, kind: "refused", reason: "lies outside its folder" };
+  // A folder on the way is named in a reason from `shownFrom` (the folder the caller's paths are relative to) where it lies below it.
+  const hidden = Math.min(namesBelow(root, shownFrom)?.length ?? 0, names.length - 1);
   let dir: OpenedEntry;
   try {
     const handle = await open(root, READ | constants.O_DIRECTORY);
@@ -48,7 +51,7 @@ export async function openInside(root: string, path: string, want: "file" | "ent
   const device = dir.stat.dev;
   for (let i = 0; i < names.length; i++) {
     const last = i === names.length - 1;
-    const shown = last ? undefined : names.slice(0, i + 1).join("/");
+    const shown = last ? undefined : names.slice(i < hidden ? 0 : hidden, i + 1).join("/");
     const next = await openBeneath(dir.handle, names[i]!, last ? want : "folder", device, shown);
     await dir.handle.close();
     if (!next.ok) return next;
