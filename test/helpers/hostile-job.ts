@@ -54,3 +54,9 @@ export async function artifactSnapshot(store: RelayStore, done: Completion): Pro
   for (const artifact of done.artifacts) out.set(artifact.name, (await artifactBytes(store, done, artifact.name)).toString("base64"));
   return out;
 }
+
+/** Fails unless `log` holds the runner's note `[ailab: <line>]`; `N names` in `line` stands for any count of a hard link's names. */
+export function assertNoted(log: string, line: string): void {
+  const pattern = `[ailab: ${line}]`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("N names", "\\d+ names");
+  assert.match(log, new RegExp(pattern), `no note "${line}" in:\n${log}`);
+}

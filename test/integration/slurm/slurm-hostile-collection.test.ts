@@ -2,7 +2,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jobPaths } from "../../../runner-agent/job-paths.js";
-import { artifactSnapshot, assertNowhere, plantSecret, seenTask } from "../../helpers/hostile-job.js";
+import { artifactSnapshot, assertNoted, assertNowhere, plantSecret, seenTask } from "../../helpers/hostile-job.js";
 import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-project.js";
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET, type RunnerWorld } from "../../helpers/runner-world.js";
 import { requireSlurm, scancelByPrefix } from "../../helpers/slurm-cluster.js";
@@ -54,12 +54,12 @@ test("on Slurm, a job that swaps its log and exit code for links, and leaves lin
   assert.deepEqual([...seen.results.keys()], ["output/ok.txt"]);
   for (const line of [
     "left out result output/link.txt: is a symbolic link",
-    "left out result output/hard.txt: has 2 names (a hard link)",
-    "left out result output/bob.log: has 2 names (a hard link)",
+    "left out result output/hard.txt: has N names (a hard link)",
+    "left out result output/bob.log: has N names (a hard link)",
     "left out job.log: is a symbolic link",
-    "left out build.log: has 2 names (a hard link)",
+    "left out build.log: has N names (a hard link)",
   ]) {
-    assert.ok(seen.log.includes(`[ailab: ${line}]`), `${line}\n---\n${seen.log}`);
+    assertNoted(seen.log, line);
   }
   assert.deepEqual(await artifactSnapshot(world.store, bob), bobBefore, "bob's artifacts are as they were");
 });
