@@ -102,6 +102,8 @@ function entryProblem(stat: Stats, want: "folder" | "file" | "entry", device: nu
   if (stat.isDirectory()) return want === "file" ? "is a folder" : undefined;
   if (want === "folder") return "is not a folder";
   if (!stat.isFile()) return "is not a regular file";
+  // No name left: it was renamed over or removed between the listing and the open.
+  if (stat.nlink === 0) return "was replaced while it was read";
   if (stat.nlink !== 1) return `has ${stat.nlink} names (a hard link)`;
   return undefined;
 }

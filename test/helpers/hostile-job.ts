@@ -35,8 +35,8 @@ export async function seenTask(store: RelayStore, done: Completion, scratch: str
   }
   return {
     log,
-    logs: has("logs.tar.gz") ? await readArchive(store, done, "logs.tar.gz", scratch) : new Map(),
-    results: has("results.tar.gz") ? await readArchive(store, done, "results.tar.gz", scratch) : new Map(),
+    logs: has("logs.tar.gz") ? await readArchive(store, done, "logs.tar.gz", scratch) : new Map<string, string>(),
+    results: has("results.tar.gz") ? await readArchive(store, done, "results.tar.gz", scratch) : new Map<string, string>(),
     description: done.description,
   };
 }

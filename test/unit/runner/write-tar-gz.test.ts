@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import * as tar from "tar";
 import { writeTarGz, type TarMember } from "../../../runner-agent/write-tar-gz.js";
 import { tempDir } from "../../helpers/temp-dir.js";
@@ -11,9 +12,7 @@ function member(name: string, text: string, more: Partial<TarMember> = {}): TarM
     mode: 0o644,
     mtime: new Date("2026-12-01T00:00:00Z"),
     size: Buffer.byteLength(text),
-    data: async function* () {
-      yield Buffer.from(text);
-    },
+    data: () => Readable.from([Buffer.from(text)]),
     ...more,
   };
 }
@@ -36,12 +35,10 @@ test("members come out as plain files, modes masked to 0644/0755, owned by nobod
   const dir = await tempDir(t);
   const file = join(dir, "a.tar.gz");
   const long = `${"deep/".repeat(40)}weights.pt`;
-  const count = await writeTarGz(file, (async function* () {
-    yield member("output/tool", "#!/bin/sh\n", { mode: 0o104755 });
-    yield member("output/data", "d", { mode: 0o102666 });
-    yield member(long, "w");
-    yield member("output/résumé.txt", "é");
-  })());
+  const count = await writeTarGz(
+    file,
+    Readable.from([member("output/tool", "#!/bin/sh\n", { mode: 0o104755 }), member("output/data", "d", { mode: 0o102666 }), member(long, "w"), member("output/résumé.txt", "é")]),
+  );
   assert.equal(count, 4);
   assert.deepEqual(await entries(file), [
     { path: "output/tool", type: "File", mode: 0o755, uid: 0, body: "#!/bin/sh\n" },
@@ -54,11 +51,7 @@ test("members come out as plain files, modes masked to 0644/0755, owned by nobod
 test("a member gives exactly the bytes its header says: one that grew is cut, one that shrank is padded", async (t) => {
   const dir = await tempDir(t);
   const file = join(dir, "b.tar.gz");
-  await writeTarGz(file, (async function* () {
-    yield member("grew", "0123456789", { size: 4 });
-    yield member("shrank", "ab", { size: 5 });
-    yield member("after", "still readable");
-  })());
+  await writeTarGz(file, Readable.from([member("grew", "0123456789", { size: 4 }), member("shrank", "ab", { size: 5 }), member("after", "still readable")]));
   const found = await entries(file);
   assert.deepEqual(found.map((e) => [e.path, e.body]), [["grew", "0123"], ["shrank", "ab\0\0\0"], ["after", "still readable"]]);
 });
