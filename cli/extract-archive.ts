@@ -27,6 +27,11 @@ export function entryProblem(path: string, type: string): string | undefined {
   return undefined;
 }
 
+/** The mode a pulled entry gets: 0755 for a folder or a file with an execute bit, else 0644; never setuid, setgid or sticky. */
+export function extractedMode(type: string, mode: number | undefined): number {
+  return type === "Directory" || ((mode ?? 0) & 0o111) !== 0 ? 0o755 : 0o644;
+}
+
 /**
  * Extracts a (gzipped) tar archive into `dir`, writing only plain files and
  * folders inside `dir`. The archive is read twice: first every entry is
@@ -34,7 +39,8 @@ export function entryProblem(path: string, type: string): string | undefined {
  * written) if any entry is a link, a device or a path that is absolute or
  * holds `..`; then node-tar extracts it in strict mode with a filter that
  * admits only files and folders and without following symbolic links
- * already in `dir`. Returns the paths written, in archive order.
+ * already in `dir`, each written with its mode masked (see extractedMode).
+ * Returns the paths written, in archive order.
  */
 export async function extractArchive(file: string, dir: string): Promise<string[]> {
   const problems: string[] = [];
@@ -58,8 +64,11 @@ export async function extractArchive(file: string, dir: string): Promise<string[
     preserveOwner: false,
     filter: (path, entry) => {
       const ok = "type" in entry && entryProblem(path, entry.type) === undefined;
-      if (ok) written.push(path);
-      return ok;
+      if (!ok) return false;
+      // Whatever mode the archive claims, a pulled file is 0644 or 0755 (a folder 0755): no setuid, setgid or sticky bit survives.
+      entry.mode = extractedMode(entry.type, entry.mode);
+      written.push(path);
+      return true;
     },
   });
   return written;

@@ -1,13 +1,14 @@
 import { rm } from "node:fs/promises";
 import { jobPaths, runPaths, type JobPaths } from "./job-paths.js";
 import { failureReason, type FailureReason } from "./failure-reason.js";
-import { readLogTail, shipLog } from "./job-log.js";
+import { readLogTail, shipLog, shipNotes } from "./job-log.js";
 import { collectResults } from "./collect-results.js";
 import { buildRunCard } from "./run-card.js";
 import type { RunnerContext } from "./runner-context.js";
 import { isSubmitting } from "./scheduler.js";
 import { completedIndexes, readSweepRuns, type SweepRun } from "./sweep-runs.js";
-import { taskOutcome } from "./task-outcome.js";
+import { taskOutcome, withResultsLimit } from "./task-outcome.js";
+import { uploadArtifacts } from "./upload-artifacts.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
 /**
@@ -21,16 +22,20 @@ import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 export async function finishTask(ctx: RunnerContext, task: TaskRow): Promise<void> {
   const paths = jobPaths(ctx.config.dataDir, task.id);
   const log = ctx.log.child({ task: task.id });
-  const logOffset = await shipLog(ctx.relay, task.id, paths.logFile, task.logOffset, Number.POSITIVE_INFINITY);
+  const { limits } = ctx.config;
+  const logOffset = await shipLog(ctx.relay, task.id, paths.logFile, task.logOffset, { root: paths.runnerDir, maxBytes: limits.logBytes, maxChunks: Number.POSITIVE_INFINITY });
   if (logOffset !== task.logOffset) updateTask(ctx.db, task.id, { logOffset });
   if (isSubmitting(task.handle)) {
     // Ended (cancelled, or sbatch refused it) while a job was being submitted: no job of it may be left behind.
     await ctx.scheduler.cancel(task.handle);
   }
   const runs = readSweepRuns(task.submit.task, paths, completedIndexes(task.handle));
-  const outcome = taskOutcome(task, runs, await readFailureReason(task, runs, paths));
+  const collected = await collectResults(task.submit, paths, limits, log);
+  // What was left out is said after the job's own output (not recorded as the offset: again after a crash, the same chunk is kept).
+  await shipNotes(ctx.relay, task.id, logOffset, collected.notes);
+  const outcome = withResultsLimit(taskOutcome(task, runs, await readFailureReason(task, runs, paths)), collected.overLimit);
   const runCard = buildRunCard(task, outcome, ctx.scheduler.kind, nodeOf(ctx, task), runs);
-  const artifacts = await collectResults(ctx.relay, task.submit, paths, runCard, log);
+  const artifacts = await uploadArtifacts(ctx.relay, task.id, paths.outDir, collected.archives, runCard);
   const durationSeconds = task.startedAt !== null && task.endedAt !== null ? Math.max(0, task.endedAt - task.startedAt) / 1000 : 0;
   ctx.db.transaction(() => {
     if (getTask(ctx.db, task.id)?.state !== "collecting") return;
@@ -69,7 +74,7 @@ async function readFailureReason(task: TaskRow, runs: readonly SweepRun[], paths
   const failedRun = runs.find((r) => r.exitCode !== 0);
   if (runs.length > 0 ? failedRun === undefined : task.exitCode === 0) return undefined;
   const logFile = failedRun ? runPaths(paths, failedRun.index).logFile : paths.logFile;
-  const tail = await readLogTail(logFile, REASON_TAIL_BYTES);
+  const tail = await readLogTail(logFile, REASON_TAIL_BYTES, paths.runnerDir);
   return tail && failureReason(tail.text, tail.partial);
 }
 

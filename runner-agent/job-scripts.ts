@@ -35,7 +35,7 @@ export async function writeJobScripts(plan: BatchPlan, scriptFile: string, templ
     "ailab_first_failure=0",
   ];
   for (let index = 0; index < runs.length; index++) {
-    const { logFile } = arrayRunPaths(plan.array.runsDir, index);
+    const { logFile } = arrayRunPaths(plan.array.runsDir, index, plan.array.runFilesDir);
     lines.push(
       `printf '==> sweep run %s: %s\\n' ${index} ${shellQuote(JSON.stringify(runs[index]))}`,
       `AILAB_RUN_INDEX=${index} bash ${shellQuote(arrayScript)} > ${shellQuote(logFile)} 2>&1 < /dev/null; ailab_code=$?`,

@@ -21,6 +21,8 @@ export async function layOutProject(ctx: RunnerContext, task: TaskRow, paths: Jo
     return;
   }
   await rm(paths.runsDir, { recursive: true, force: true });
+  // An earlier attempt's exit codes would read as runs that ended.
+  await rm(paths.runFilesDir, { recursive: true, force: true });
   const first = runPaths(paths, 0).projectDir;
   await materialize(first);
   for (let index = 1; index < runs; index++) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { AilabError } from "../core/errors.js";
 import { readExitCode } from "./read-exit-code.js";
 import { groupMembers, isSameProcessAlive, killGroup, processGroupOf, processStartTime } from "./process-group.js";
@@ -60,7 +60,8 @@ export class LocalExecutor implements Scheduler {
 
   private spawnJob(job: JobSpec): LocalJobHandle {
     rmSync(job.exitCodeFile, { force: true });
-    const out = openSync(job.logFile, "a");
+    // Appended to, never through a link: a log the job swapped for one stays unwritten by the runner.
+    const out = openSync(job.logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
     let pid: number | undefined;
     try {
       const child = spawn("bash", [job.scriptPath], { cwd: job.cwd, env: job.env, detached: true, stdio: ["ignore", out, out] });

@@ -35,6 +35,9 @@ program
   .option("--max-gpus-per-user <n>", "GPUs one user's jobs may hold at once (AILAB_MAX_GPUS_PER_USER, default: no limit)")
   .option("--gpu-hours-per-user <h>", "GPU-hours one user may use over the budget period; a GPU task past it fails (AILAB_GPU_HOURS_PER_USER, default: no budget)")
   .option("--budget-period-hours <h>", "how far back the budget and 'used least lately' look (AILAB_BUDGET_PERIOD_HOURS, default: 168)")
+  .option("--max-log-size <size>", "bytes of a job's log kept, such as 64M; the rest is cut with a marker line (AILAB_MAX_LOG_SIZE, default: 64M)")
+  .option("--max-results-size <size>", "bytes of results one task may send back, such as 2G; over it nothing is uploaded (AILAB_MAX_RESULTS_SIZE, default: 2G)")
+  .option("--max-result-files <n>", "files of results one task may send back (AILAB_MAX_RESULT_FILES, default: 10000)")
   .addHelpText("after", `\nEnvironment variables (a flag wins over its variable):\n${Object.entries(RUNNER_ENV_VARS).map(([k, v]) => `  ${k.padEnd(28)}${v}`).join("\n")}\n\nUV_* variables are passed to uv (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS).`)
   .action(async (flags: RunnerFlags) => {
     const runner = await startRunner(readRunnerConfig(flags));

@@ -33,6 +33,8 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
   const log = ctx.log.child({ task: task.id });
   try {
     await mkdir(paths.jobDir, { recursive: true });
+    // The runner's own files for the task: beside the job's folder, never inside it (see JobPaths).
+    await mkdir(paths.runnerDir, { recursive: true, mode: 0o700 });
     const spec = jobSpec(ctx, task, paths);
     const earlier = isSubmitting(task.handle) ? await ctx.scheduler.find?.(spec) : undefined;
     if (earlier) {
@@ -44,6 +46,8 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
     log.info(env.built ? "environment built" : "environment reused", { env: env.key });
     const runs = task.submit.task.sweep ? sweepRuns(task.submit.task.sweep).length : 0;
     await layOutProject(ctx, task, paths, runs);
+    // Slurm opens each run's log itself and does not make its folder.
+    for (let index = 0; index < runs; index++) await mkdir(dirname(runPaths(paths, index).logFile), { recursive: true, mode: 0o700 });
     await ctx.envs.jobVenv(env.venvDir, paths.venvDir, pyprojectFolder(task, runs > 0 ? runPaths(paths, 0).projectDir : paths.projectDir), signal);
     const plan: BatchPlan = {
       taskId: task.id,
@@ -51,7 +55,7 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
       task: { ...task.submit.task, resources: { ...task.submit.task.resources, partition, ...gpuTypeOf(ctx, task) } },
       scheduler: ctx.scheduler.kind,
       paths: { projectDir: paths.projectDir, envDir: paths.venvDir, logFile: paths.logFile, exitCodeFile: paths.exitCodeFile },
-      ...(runs > 0 ? { array: { runsDir: paths.runsDir, count: runs } } : {}),
+      ...(runs > 0 ? { array: { runsDir: paths.runsDir, runFilesDir: paths.runFilesDir, count: runs } } : {}),
       ...(ctx.sandbox === "bwrap" ? { sandbox: await jobSandboxArgs({ paths, runs, sharedVenv: env.venvDir, uvPath: ctx.uvPath, privatePaths: privatePaths(ctx) }) } : {}),
     };
     await writeJobScripts(plan, paths.scriptFile, ctx.template);

@@ -7,11 +7,12 @@ import { SLURM_NAME_PATTERN } from "../core/task/slurm-forms.js";
 import type { FairShareLimits } from "./fair-share.js";
 import type { SandboxKind } from "./sandbox/choose-sandbox.js";
 import { FAIR_SHARE_ENV_VARS, readFairShareLimits, type FairShareFlags } from "./fair-share-config.js";
+import { COLLECTION_LIMIT_ENV_VARS, readCollectionLimits, type CollectionLimitFlags, type CollectionLimits } from "./collection-limits.js";
 
 /** The runner's configuration, parsed once at start. */
 export interface RunnerConfig {
   name: string;
-  /** Holds runner.db, objects cache, envs/<key>/, jobs/<task id>/. */
+  /** Holds runner.db, objects cache, envs/<key>/, jobs/<task id>/ (the job's) and runner-files/<task id>/ (the runner's). */
   dataDir: string;
   relay: RelayConfig;
   secret: string;
@@ -63,12 +64,14 @@ export interface RunnerConfig {
    * the default, bwrap when it is installed.
    */
   sandbox?: SandboxKind;
+  /** How much of a task's log and results the runner takes back. */
+  limits: CollectionLimits;
 }
 
 export type SchedulerKind = "local" | "slurm";
 
 /** Command-line flags of `ailab-runner run`; each overrides its environment variable. */
-export interface RunnerFlags extends FairShareFlags {
+export interface RunnerFlags extends FairShareFlags, CollectionLimitFlags {
   name?: string;
   dataDir?: string;
   /** A folder or s3://BUCKET/PREFIX (AILAB_RELAY). */
@@ -112,6 +115,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_SANDBOX: "how jobs are kept from the runner's files and from each other: bwrap (bubblewrap) or none, which lets every job read the relay secret and other jobs (default: bwrap when it is installed, else none with a warning)",
   AILAB_GPUS: "GPUs jobs may use: auto (all nvidia-smi lists), none, or indices/UUIDs such as 0,1 (default: auto)",
   ...FAIR_SHARE_ENV_VARS,
+  ...COLLECTION_LIMIT_ENV_VARS,
 };
 
 const RUNNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -158,6 +162,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     gpus: readGpus(flags.gpus ?? nonEmpty(env.AILAB_GPUS), flags.gpus === undefined ? "AILAB_GPUS" : "--gpus"),
     fairShare: readFairShareLimits(flags, env),
     ...(sandbox ? { sandbox } : {}),
+    limits: readCollectionLimits(flags, env),
   };
 }
 

@@ -47,3 +47,17 @@ function failedWith(description: string, reason: FailureReason | undefined, labe
   const line = [...reason.line].length > room ? `${[...reason.line].slice(0, Math.max(0, room - 1)).join("")}…` : reason.line;
   return { state: "failure", description: room > 8 ? `${head}${line}` : description, output: reason.output };
 }
+
+/**
+ * The outcome once the results were over a collection limit (`overLimit`,
+ * such as `results over the 2 GiB limit: 3.1 GiB; nothing uploaded`): a job
+ * that succeeded did not deliver, so the task fails with that as its reason;
+ * a job that failed keeps its own reason, with the limit after it where the
+ * description has room.
+ */
+export function withResultsLimit(outcome: TaskOutcome, overLimit: string | undefined): TaskOutcome {
+  if (overLimit === undefined) return outcome;
+  if (outcome.state === "success") return { state: "failure", description: overLimit };
+  const both = `${outcome.description} · ${overLimit}`;
+  return [...both].length <= DESCRIPTION_CHARS ? { ...outcome, description: both } : outcome;
+}

@@ -117,14 +117,14 @@ function pastTimeLimit(ctx: RunnerContext, task: TaskRow): boolean {
 async function shipAndReport(ctx: RunnerContext, task: TaskRow): Promise<void> {
   const paths = jobPaths(ctx.config.dataDir, task.id);
   try {
-    const offset = await shipLog(ctx.relay, task.id, paths.logFile, task.logOffset);
+    const offset = await shipLog(ctx.relay, task.id, paths.logFile, task.logOffset, { root: paths.runnerDir, maxBytes: ctx.config.limits.logBytes });
     if (offset !== task.logOffset) updateTask(ctx.db, task.id, { logOffset: offset });
   } catch (e) {
     ctx.log.warn("log upload failed; will retry", { task: task.id, error: e });
   }
   const now = ctx.clock.now();
   if (task.progressAt !== null && now - task.progressAt < ctx.config.progressIntervalMs) return;
-  const line = task.submit.task.sweep ? sweepProgress(readSweepRuns(task.submit.task, paths)) : await lastLogLine(paths.logFile);
+  const line = task.submit.task.sweep ? sweepProgress(readSweepRuns(task.submit.task, paths)) : await lastLogLine(paths.logFile, paths.runnerDir);
   if (line === "" || line === task.progressLine) return;
   const description = `running ${formatElapsed(now - (task.startedAt ?? now))} · ${line}`;
   ctx.db.transaction(() => {

@@ -32,11 +32,12 @@ export interface BatchPlan {
    * The whole sweep as one job array (`#SBATCH --array=0-<count-1>`): the
    * script picks its run from SLURM_ARRAY_TASK_ID (or AILAB_RUN_INDEX, which
    * the local executor sets), and each run has its own project copy, log and
-   * exit code under `runsDir/<index>/` (see `arrayRunPaths`). `paths.projectDir`,
+   * exit code: the project under `runsDir/<index>/`, log and exit code under
+   * `runFilesDir/<index>/` (see `arrayRunPaths`). `paths.projectDir`,
    * `logFile` and `exitCodeFile` are then not used. `count` must be the
    * number of the sweep's runs.
    */
-  array?: { runsDir: string; count: number };
+  array?: { runsDir: string; runFilesDir?: string; count: number };
   /**
    * The sandbox the task's commands run in: bubblewrap's arguments (without
    * `bwrap` and the command), one list for the task, or for a job array one
@@ -103,7 +104,7 @@ function batchView(plan: BatchPlan) {
   const commandsOf = (index: number) =>
     task.run.commands.map((c) => expandPlaceholders(c, { ...runs[index], task_id: plan.taskId, task_name: task.name, sweep_index: index }));
   const arrayRuns = (array ? runs : []).map((_, index) => {
-    const at = arrayRunPaths(array!.runsDir, index);
+    const at = arrayRunPaths(array!.runsDir, index, array!.runFilesDir);
     return { index, exitCodeFile: at.exitCodeFile, projectDir: at.projectDir, workDir: inProject(at.projectDir), commands: commandsOf(index) };
   });
   const sandbox = plan.sandbox;
@@ -120,7 +121,7 @@ function batchView(plan: BatchPlan) {
     taskId: plan.taskId,
     taskName: task.name,
     sweepIndex,
-    logFile: array ? arrayLogPattern(array.runsDir) : paths.logFile,
+    logFile: array ? arrayLogPattern(array.runFilesDir ?? array.runsDir) : paths.logFile,
     exitCodeFile: first?.exitCodeFile ?? paths.exitCodeFile,
     projectDir: first?.projectDir ?? paths.projectDir,
     envDir: paths.envDir,

@@ -27,10 +27,12 @@ export const TASK_LIMITS = {
   timeLimitText: "365-00:00:00",
 } as const;
 
-/** `1.5 KiB`, `64 KiB`, `1 MiB`: sizes as messages show them. */
+/** `1.5 KiB`, `64 KiB`, `1 MiB`, `3.1 GiB`: sizes as messages show them. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
-  const [unit, size] = bytes < 1024 * 1024 ? ["KiB", 1024] : ["MiB", 1024 * 1024];
-  const value = bytes / size;
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+  const units = ["KiB", "MiB", "GiB", "TiB"] as const;
+  let index = 0;
+  while (index < units.length - 1 && bytes >= 1024 ** (index + 2)) index++;
+  const value = bytes / 1024 ** (index + 1);
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[index]}`;
 }

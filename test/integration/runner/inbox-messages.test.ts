@@ -56,7 +56,7 @@ test("while the relay cannot take the runner's messages, they wait; afterwards a
   await world.start();
   const submit = project.submit();
   await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
-  for (let i = 0; i < 200 && !existsSync(join(world.dataDir, "jobs", submit.taskId, "out", "run.json")); i++) await sleep(50);
+  for (let i = 0; i < 200 && !existsSync(join(world.dataDir, "runner-files", submit.taskId, "out", "run.json")); i++) await sleep(50);
   await sleep(300);
   await world.inbox.read();
   assert.deepEqual(world.inbox.messages, [], "nothing got through while the relay refused writes");

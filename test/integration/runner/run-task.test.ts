@@ -48,7 +48,8 @@ test("a task runs in a uv-built environment, built once and reused, and its resu
 
   const jobDir = join(world.dataDir, "jobs", first.taskId);
   assert.equal(existsSync(join(jobDir, "project")), false, "the project copy is gone once the results are up");
-  assert.ok(existsSync(join(jobDir, "job.log")));
+  assert.ok(existsSync(join(world.dataDir, "runner-files", first.taskId, "job.log")), "the runner's files stay, beside the job's folder");
+  assert.equal(existsSync(join(jobDir, "job.log")), false, "nothing of the runner's is in the job's folder");
 
   const [envKey, ...others] = readdirSync(envs);
   assert.deepEqual(others, []);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { link, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -93,4 +93,24 @@ test("a symbolic link already in the folder is not followed out of it", async (t
   await tar.c({ cwd: src, file: archive, gzip: true }, ["output/metrics.json"]);
   await assert.rejects(extractArchive(archive, dest));
   assert.deepEqual(await readdir(outside), []);
+});
+
+test("setuid, setgid and sticky bits in an archive never survive extraction: files come out 0644 or 0755, folders 0755", async (t) => {
+  const { src, dest, archive } = await layout(t);
+  await mkdir(join(src, "out"));
+  await writeFile(join(src, "out", "suid"), "#!/bin/sh\n");
+  await writeFile(join(src, "out", "sgid"), "data");
+  await chmod(join(src, "out", "suid"), 0o4755);
+  await chmod(join(src, "out", "sgid"), 0o2666);
+  await chmod(join(src, "out"), 0o1777);
+  await tar.c({ cwd: src, file: archive, gzip: true }, ["out"]);
+  const modes = new Map<string, number>();
+  await tar.t({ file: archive, onReadEntry: (e) => modes.set(e.path, e.mode ?? 0) });
+  assert.equal(modes.get("out/suid")! & 0o7777, 0o4755, "the archive does carry the bits");
+
+  await extractArchive(archive, dest);
+  const mode = async (p: string) => (await stat(join(dest, p))).mode & 0o7777;
+  assert.equal(await mode("out/suid"), 0o755);
+  assert.equal(await mode("out/sgid"), 0o644);
+  assert.equal(await mode("out"), 0o755);
 });

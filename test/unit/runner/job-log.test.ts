@@ -4,7 +4,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DirRelayStore } from "../../../core/relay/dir-store.js";
 import { logChunkOffset, relayKeys } from "../../../core/relay/layout.js";
-import { lastLogLine, shipLog } from "../../../runner-agent/job-log.js";
+import { lastLogLine, shipLog, shipNotes } from "../../../runner-agent/job-log.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 const TASK = "0123456789-abcd";
@@ -45,4 +45,20 @@ test("the last line is the job's own, non-empty, after progress-bar carriage ret
   assert.equal(await lastLogLine(log), "50%|#####|");
   appendFileSync(log, `${"x".repeat(500)}\n`);
   assert.equal((await lastLogLine(log)).length, 120);
+});
+
+test("a log past its limit is shipped up to the limit, then one marker line; later calls add nothing, the notes go after", async (t) => {
+  const dir = await tempDir(t);
+  const store = new DirRelayStore(join(dir, "relay"));
+  const log = join(dir, "job.log");
+  writeFileSync(log, "x".repeat(1000));
+  let offset = await shipLog(store, TASK, log, 0, { maxBytes: 1024, maxChunks: 1 });
+  assert.equal(offset, 1000, "under the limit: all of it");
+  appendFileSync(log, "y".repeat(5000));
+  offset = await shipLog(store, TASK, log, offset, { maxBytes: 1024 });
+  appendFileSync(log, "z".repeat(5000));
+  assert.equal(await shipLog(store, TASK, log, offset, { maxBytes: 1024 }), offset, "cut once, for good");
+  offset = await shipNotes(store, TASK, offset, ["[ailab: left out output/key: is a symbolic link]"]);
+  assert.equal(await readShipped(store), `${"x".repeat(1000)}${"y".repeat(24)}\n[ailab: log cut at 1 KiB]\n[ailab: left out output/key: is a symbolic link]\n`);
+  assert.equal(await shipNotes(store, TASK, offset, []), offset);
 });

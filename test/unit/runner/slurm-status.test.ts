@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseTaskFile } from "../../../core/task/parse-task-file.js";
 import { jobPaths, runPaths } from "../../../runner-agent/job-paths.js";
@@ -42,7 +43,7 @@ test("a sweep's runs: progress counts ended and failed runs; it succeeds only if
   const task = parseTaskFile('[run]\ncommand = "echo {lr}"\n[sweep]\nlr = [1, 2, 3]\n', { file: "task.toml", branch: "ailab/x" });
   const paths = jobPaths(root, "01m86kryf4-68yj");
   const record = (index: number, code: string) => {
-    mkdirSync(runPaths(paths, index).runDir, { recursive: true });
+    mkdirSync(dirname(runPaths(paths, index).exitCodeFile), { recursive: true });
     writeFileSync(runPaths(paths, index).exitCodeFile, code);
   };
   assert.equal(sweepProgress(readSweepRuns(task, paths)), "0 of 3 done");
