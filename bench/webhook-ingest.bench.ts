@@ -1,0 +1,126 @@
+// Taking Gitea's webhooks (issue 7): 200 push deliveries within 10 s, each
+// acknowledged in under a second, 200 tasks, none lost or doubled — and the
+// same 200 again under new delivery ids, still 200. Run after a build:
+//   node dist/bench/webhook-ingest.bench.js [--deliveries 200] [--concurrency 20]
+// and copy the table it prints into docs/performance.md. It exits 1 when a
+// goal is missed.
+//
+// The action is the shipped bin (dist/action/main.js serve --forge gitea) in
+// its own process, on a directory relay; the fake Gitea of test/helpers/forge
+// runs in this process and makes the deliveries from a real `git push` of
+// 200 branches (its bodies, its signatures), which this process then sends
+// itself. The floor beside it is a bare Node server that writes each body to
+// a file and answers 202, sent the same deliveries the same way.
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { packageRoot } from "../core/package-root.js";
+import { checkTasks, type TaskCheck } from "./webhook-ingest/check-tasks.js";
+import { startGiteaCourse } from "./webhook-ingest/gitea-course.js";
+import { summariseAcks, type LatencySummary } from "./webhook-ingest/latency-summary.js";
+import { pushBranches } from "./webhook-ingest/push-branches.js";
+import { openIngestReader } from "./webhook-ingest/read-ingest-state.js";
+import { sendDeliveries, withNewIds, type Ack } from "./webhook-ingest/send-deliveries.js";
+import { startListeningChild } from "./webhook-ingest/start-listening-child.js";
+import { waitForIngest, type Ingested } from "./webhook-ingest/wait-for-ingest.js";
+
+const GOAL_SEND_MS = 10_000;
+const GOAL_ACK_MS = 1000;
+const SETTLE_TIMEOUT_MS = 180_000;
+const FLOOR_SERVER = join(packageRoot(), "dist", "bench", "webhook-ingest", "durable-ack-server.js");
+
+const { values } = parseArgs({ options: { deliveries: { type: "string", default: "200" }, concurrency: { type: "string", default: "20" } } });
+const count = Number(values.deliveries);
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(count) || count < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error("--deliveries and --concurrency take whole numbers of at least 1");
+
+interface Round {
+  send: { acks: Ack[]; totalMs: number };
+  acks: LatencySummary;
+  ingest: Ingested;
+  check: TaskCheck;
+}
+
+const loadBefore = loadavg();
+// The sender and the fake Gitea share this process; a stall here would show up as ack time.
+const stalls = monitorEventLoopDelay({ resolution: 10 });
+const home = await mkdtemp(join(tmpdir(), "ailab-bench-"));
+let floor: { send: { acks: Ack[]; totalMs: number }; acks: LatencySummary };
+let rounds: Round[];
+let apiTasks: number;
+try {
+  const course = await startGiteaCourse(home);
+  try {
+    const pushed = await pushBranches(course.gitea, course.alice, home, count);
+
+    const floorDir = join(home, "floor");
+    await mkdir(floorDir);
+    const floorServer = await startListeningChild(FLOOR_SERVER, [floorDir], { PATH: process.env.PATH ?? "/usr/bin:/bin" }, /listening (\d+)/);
+    const floorSend = await sendDeliveries(`http://127.0.0.1:${floorServer.address}/`, pushed.deliveries, concurrency);
+    await floorServer.stop();
+    floor = { send: floorSend, acks: summariseAcks(floorSend.acks) };
+
+    const reader = openIngestReader(course.actionDataDir);
+    const url = `${course.actionUrl}/forge/webhook`;
+    rounds = [];
+    stalls.enable();
+    for (const [i, deliveries] of [pushed.deliveries, withNewIds(pushed.deliveries, randomUUID)].entries()) {
+      const start = performance.now();
+      const send = await sendDeliveries(url, deliveries, concurrency);
+      const ingest = await waitForIngest(reader.read, { deliveries: (i + 1) * count, tasks: count }, start, SETTLE_TIMEOUT_MS);
+      rounds.push({ send, acks: summariseAcks(send.acks), ingest, check: checkTasks(pushed.commits, ingest.state.tasks) });
+    }
+    stalls.disable();
+    reader.close();
+
+    // What alice sees, through the API the CLI uses (her Gitea token is her ailab token).
+    const reply = await fetch(`${course.actionUrl}/api/tasks?repo=alice/hw`, { headers: { Authorization: `Bearer ${course.alice.token}` } });
+    apiTasks = reply.ok ? ((await reply.json()) as { tasks: unknown[] }).tasks.length : -1;
+  } finally {
+    await course.stop();
+  }
+} finally {
+  await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}
+
+const ms = (n: number | undefined) => (n === undefined ? "never" : `${n.toFixed(0)} ms`);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+const [first, second] = rounds as [Round, Round];
+const tasksLine = (r: Round) =>
+  `${r.check.tasks} (${r.check.lost.length} lost, ${r.check.extra} doubled; ${r.ingest.state.deliveries} deliveries written${r.ingest.settled ? "" : ", NOT SETTLED"})`;
+
+console.log(`| what | ailab-action | floor: bare HTTP, body to a file | ratio |\n| --- | --- | --- | --- |`);
+console.log(`| ${count} deliveries sent, ${concurrency} at a time | ${ms(first.send.totalMs)} | ${ms(floor.send.totalMs)} | ${ratio(first.send.totalMs, floor.send.totalMs)} |`);
+for (const key of ["p50", "p95", "max"] as const) {
+  console.log(`| ack ${key} | ${ms(first.acks[key])} | ${ms(floor.acks[key])} | ${ratio(first.acks[key], floor.acks[key])} |`);
+}
+console.log(`| answers other than 202 | ${first.acks.refused} | ${floor.acks.refused} | |`);
+console.log(`| all ${count} tasks exist, from the first send | ${ms(first.ingest.allTasksMs)} | | |`);
+console.log(`| every delivery handled, from the first send | ${ms(first.ingest.settledMs)} | | |`);
+console.log(`| tasks | ${tasksLine(first)} | | |`);
+console.log(`| again with new delivery ids: sent; ack p50 / p95 / max | ${ms(second.send.totalMs)}; ${ms(second.acks.p50)} / ${ms(second.acks.p95)} / ${ms(second.acks.max)} | | |`);
+console.log(`| again: answers other than 202; every delivery handled | ${second.acks.refused}; ${ms(second.ingest.settledMs)} | | |`);
+console.log(`| tasks after the replay | ${tasksLine(second)}; ${apiTasks} in alice's \`GET /api/tasks\` | | |`);
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
+console.log(`\nmachine: ${availableParallelism()} CPUs, load average ${load(loadBefore)} before, ${load(loadavg())} after (1, 5, 15 min)`);
+console.log(`this process (sender and fake Gitea): event loop stalled at most ${(stalls.max / 1e6).toFixed(0)} ms while the rounds ran`);
+
+const missed: string[] = [];
+if (first.send.totalMs > GOAL_SEND_MS) missed.push(`the ${count} deliveries took ${ms(first.send.totalMs)} to send, more than ${GOAL_SEND_MS} ms`);
+for (const [i, r] of rounds.entries()) {
+  const round = i === 0 ? "first round" : "replay";
+  if (r.acks.refused > 0) missed.push(`${round}: ${r.acks.refused} deliveries were not answered 202`);
+  if (r.acks.max >= GOAL_ACK_MS) missed.push(`${round}: the slowest ack took ${ms(r.acks.max)}`);
+  if (!r.ingest.settled) missed.push(`${round}: the deliveries were not all handled within ${SETTLE_TIMEOUT_MS} ms`);
+  if (r.check.tasks !== count || r.check.lost.length > 0 || r.check.extra > 0) {
+    missed.push(`${round}: ${r.check.tasks} tasks, lost ${r.check.lost.slice(0, 5).join(", ") || "none"}, ${r.check.extra} doubled`);
+  }
+}
+if (apiTasks !== count) missed.push(`alice's task list shows ${apiTasks} tasks`);
+if (missed.length > 0) {
+  console.error(`\ngoals missed:\n- ${missed.join("\n- ")}`);
+  process.exitCode = 1;
+}
