@@ -1,7 +1,9 @@
 // Taking Gitea's webhooks (issue 7): 200 push deliveries within 10 s, each
 // acknowledged in under a second, 200 tasks, none lost or doubled — and the
 // same 200 again under new delivery ids, still 200. Run after a build:
-//   node dist/bench/webhook-ingest.bench.js [--deliveries 200] [--concurrency 20]
+//   node dist/bench/webhook-ingest.bench.js [--deliveries 200] [--concurrency 20] [--spread-ms 0]
+// (--spread-ms 10000: the deliveries spread over 10 s, as pushes arrive; 0:
+// all at once, as fast as the concurrency allows, the harder case)
 // and copy the table it prints into docs/performance.md. It exits 1 when a
 // goal is missed.
 //
@@ -33,10 +35,10 @@ const GOAL_ACK_MS = 1000;
 const SETTLE_TIMEOUT_MS = 180_000;
 const FLOOR_SERVER = join(packageRoot(), "dist", "bench", "webhook-ingest", "durable-ack-server.js");
 
-const { values } = parseArgs({ options: { deliveries: { type: "string", default: "200" }, concurrency: { type: "string", default: "20" } } });
-const count = Number(values.deliveries);
-const concurrency = Number(values.concurrency);
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error("--deliveries and --concurrency take whole numbers of at least 1");
+const options = { deliveries: { type: "string", default: "200" }, concurrency: { type: "string", default: "20" }, "spread-ms": { type: "string", default: "0" } } as const;
+const { values } = parseArgs({ options });
+const [count, concurrency, spreadMs] = [values.deliveries, values.concurrency, values["spread-ms"]].map(Number) as [number, number, number];
+if (![count, concurrency, spreadMs + 1].every((n) => Number.isInteger(n) && n >= 1)) throw new Error("--deliveries and --concurrency take whole numbers of at least 1, --spread-ms of at least 0");
 
 interface Round {
   send: SentRound;
@@ -58,7 +60,7 @@ try {
     const floorDir = join(home, "floor");
     await mkdir(floorDir);
     const floorServer = await startListeningChild(FLOOR_SERVER, [floorDir], { PATH: process.env.PATH ?? "/usr/bin:/bin" }, /listening (\d+)/);
-    const floorSend = await sendFromWorker(`http://127.0.0.1:${floorServer.address}/`, pushed.deliveries, concurrency);
+    const floorSend = await sendFromWorker(`http://127.0.0.1:${floorServer.address}/`, pushed.deliveries, concurrency, spreadMs);
     await floorServer.stop();
     floor = { send: floorSend, acks: summariseAcks(floorSend.acks) };
 
@@ -67,7 +69,7 @@ try {
     rounds = [];
     for (const [i, deliveries] of [pushed.deliveries, withNewIds(pushed.deliveries, randomUUID)].entries()) {
       const start = performance.now();
-      const send = await sendFromWorker(url, deliveries, concurrency);
+      const send = await sendFromWorker(url, deliveries, concurrency, spreadMs);
       const ingest = await waitForIngest(reader.read, { deliveries: (i + 1) * count, tasks: count }, start, SETTLE_TIMEOUT_MS);
       rounds.push({ send, acks: summariseAcks(send.acks), ingest, check: checkTasks(pushed.commits, ingest.state.tasks) });
     }
@@ -90,7 +92,9 @@ const tasksLine = (r: Round) =>
   `${r.check.tasks} (${r.check.lost.length} lost, ${r.check.extra} doubled; ${r.ingest.state.deliveries} deliveries written${r.ingest.settled ? "" : ", NOT SETTLED"})`;
 
 console.log(`| what | ailab-action | floor: bare HTTP, body to a file | ratio |\n| --- | --- | --- | --- |`);
-console.log(`| ${count} deliveries sent, ${concurrency} at a time | ${ms(first.send.totalMs)} | ${ms(floor.send.totalMs)} | ${ratio(first.send.totalMs, floor.send.totalMs)} |`);
+const pace = spreadMs > 0 ? `spread over ${spreadMs} ms` : "all at once";
+const lastSent = (r: { send: SentRound }) => Math.max(...r.send.acks.map((a) => a.sentAt));
+console.log(`| ${count} deliveries, ${concurrency} at a time, ${pace}: last sent; last answered | ${ms(lastSent(first))}; ${ms(first.send.totalMs)} | ${ms(lastSent(floor))}; ${ms(floor.send.totalMs)} | ${ratio(first.send.totalMs, floor.send.totalMs)} |`);
 for (const key of ["p50", "p95", "max"] as const) {
   console.log(`| ack ${key} | ${ms(first.acks[key])} | ${ms(floor.acks[key])} | ${ratio(first.acks[key], floor.acks[key])} |`);
 }
@@ -98,7 +102,7 @@ console.log(`| answers other than 202 | ${first.acks.refused} | ${floor.acks.ref
 console.log(`| all ${count} tasks exist, from the first send | ${ms(first.ingest.allTasksMs)} | | |`);
 console.log(`| every delivery handled, from the first send | ${ms(first.ingest.settledMs)} | | |`);
 console.log(`| tasks | ${tasksLine(first)} | | |`);
-console.log(`| again with new delivery ids: sent; ack p50 / p95 / max | ${ms(second.send.totalMs)}; ${ms(second.acks.p50)} / ${ms(second.acks.p95)} / ${ms(second.acks.max)} | | |`);
+console.log(`| again with new delivery ids: last answered; ack p50 / p95 / max | ${ms(second.send.totalMs)}; ${ms(second.acks.p50)} / ${ms(second.acks.p95)} / ${ms(second.acks.max)} | | |`);
 console.log(`| again: answers other than 202; every delivery handled | ${second.acks.refused}; ${ms(second.ingest.settledMs)} | | |`);
 console.log(`| tasks after the replay | ${tasksLine(second)}; ${apiTasks} in alice's \`GET /api/tasks\` | | |`);
 const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
@@ -107,7 +111,7 @@ const stall = Math.max(floor.send.stallMs, ...rounds.map((r) => r.send.stallMs))
 console.log(`the sender's own event loop (a worker thread) stalled at most ${stall.toFixed(0)} ms: that much of an ack time may be the sender's`);
 
 const missed: string[] = [];
-if (first.send.totalMs > GOAL_SEND_MS) missed.push(`the ${count} deliveries took ${ms(first.send.totalMs)} to send, more than ${GOAL_SEND_MS} ms`);
+if (lastSent(first) > GOAL_SEND_MS) missed.push(`the last of the ${count} deliveries went out after ${ms(lastSent(first))}, more than ${GOAL_SEND_MS} ms`);
 for (const [i, r] of rounds.entries()) {
   const round = i === 0 ? "first round" : "replay";
   if (r.acks.refused > 0) missed.push(`${round}: ${r.acks.refused} deliveries were not answered 202`);

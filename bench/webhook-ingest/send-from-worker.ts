@@ -15,8 +15,8 @@ export interface SentRound {
  * checked against Gitea's OpenAPI description); timed from here, its work
  * would count as the action's ack time.
  */
-export async function sendFromWorker(url: string, deliveries: readonly Delivery[], concurrency: number): Promise<SentRound> {
-  const worker = new Worker(new URL("./send-worker.js", import.meta.url), { workerData: { url, deliveries, concurrency } });
+export async function sendFromWorker(url: string, deliveries: readonly Delivery[], concurrency: number, spreadMs: number): Promise<SentRound> {
+  const worker = new Worker(new URL("./send-worker.js", import.meta.url), { workerData: { url, deliveries, concurrency, spreadMs } });
   // once() rejects if the worker emits "error" first.
   const [sent] = (await once(worker, "message")) as [SentRound];
   await worker.terminate();
