@@ -5,20 +5,21 @@ import { forgeGitEnv, withCredentials } from "../../test/helpers/forge/forge-git
 import type { FakeForge, FakeUser } from "../../test/helpers/forge/forge-types.js";
 import type { Delivery } from "./send-deliveries.js";
 
-/** What the push left: each branch's commit, and the push deliveries the fake Gitea made for it (not sent). */
-export interface PushedBranches {
+/** Branches made locally, not yet pushed: each one's commit, and how to push some of them. */
+export interface LocalBranches {
   commits: Map<string, string>;
-  deliveries: Delivery[];
+  /** Pushes these branches in one `git push`; returns the push deliveries the fake Gitea made for them (not sent). */
+  push(branches: readonly string[]): Promise<Delivery[]>;
 }
 
 /**
- * Pushes `count` new branches ailab/run-000 … to alice/hw in one `git push`,
- * each at a commit of its own (the same valid project, a different commit
- * message), while the fake Gitea records its webhooks without sending them:
- * the bench sends them itself, at its own pace. The bodies and signatures
- * are Gitea's own, from the real push.
+ * Makes `count` branches ailab/run-000 … in a local clone of alice/hw, each
+ * at a commit of its own (the same valid project, a different commit
+ * message). `push` sends some of them to the fake Gitea while it records
+ * its webhooks without sending them: the bench sends them itself, at its
+ * own pace. The bodies and signatures are Gitea's own, from the real push.
  */
-export async function pushBranches(gitea: FakeForge, alice: FakeUser, dir: string, count: number): Promise<PushedBranches> {
+export async function makeBranches(gitea: FakeForge, alice: FakeUser, dir: string, count: number): Promise<LocalBranches> {
   const env = forgeGitEnv(dir);
   const project = join(dir, "project");
   await mkdir(project);
@@ -34,16 +35,22 @@ export async function pushBranches(gitea: FakeForge, alice: FakeUser, dir: strin
     await git(project, ["update-ref", `refs/heads/${branch}`, commit], env);
     commits.set(branch, commit);
   }
-  gitea.dropDeliveries(true);
-  const from = gitea.deliveries.length;
-  await git(project, ["push", "--quiet", withCredentials(`${gitea.url}alice/hw.git`, "alice", alice.token), "refs/heads/ailab/*:refs/heads/ailab/*"], env);
-  await gitea.settled();
-  gitea.dropDeliveries(false);
-  // Gitea sends `create` then `push` for a new branch; ailab acts on `push` and answers `create` with 200 (ignored).
-  const deliveries = gitea.deliveries
-    .slice(from)
-    .filter((d) => d.event === "push")
-    .map((d) => ({ headers: d.headers, body: d.body }));
-  if (deliveries.length !== count) throw new Error(`the push made ${deliveries.length} push deliveries, not ${count}`);
-  return { commits, deliveries };
+  const remote = withCredentials(`${gitea.url}alice/hw.git`, "alice", alice.token);
+  return {
+    commits,
+    async push(branches) {
+      gitea.dropDeliveries(true);
+      const from = gitea.deliveries.length;
+      await git(project, ["push", "--quiet", remote, ...branches.map((b) => `refs/heads/${b}:refs/heads/${b}`)], env);
+      await gitea.settled();
+      gitea.dropDeliveries(false);
+      // Gitea sends `create` then `push` for a new branch; ailab acts on `push` and answers `create` with 200 (ignored).
+      const deliveries = gitea.deliveries
+        .slice(from)
+        .filter((d) => d.event === "push")
+        .map((d) => ({ headers: d.headers, body: d.body }));
+      if (deliveries.length !== branches.length) throw new Error(`the push made ${deliveries.length} push deliveries, not ${branches.length}`);
+      return deliveries;
+    },
+  };
 }

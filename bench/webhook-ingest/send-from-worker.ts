@@ -22,3 +22,18 @@ export async function sendFromWorker(url: string, deliveries: readonly Delivery[
   await worker.terminate();
   return sent;
 }
+
+/**
+ * Rounds sent one after another (waves, with pushes between them) as one:
+ * `sentAt` counts time on the wire only, each wave starting where the last
+ * one's answers ended; the pushes between them are left out.
+ */
+export function joinRounds(rounds: readonly SentRound[]): SentRound {
+  let offset = 0;
+  const acks: Ack[] = [];
+  for (const round of rounds) {
+    acks.push(...round.acks.map((a) => ({ ...a, sentAt: a.sentAt + offset })));
+    offset += round.totalMs;
+  }
+  return { acks, totalMs: offset, stallMs: Math.max(0, ...rounds.map((r) => r.stallMs)) };
+}
