@@ -9,6 +9,8 @@ export interface IngestState {
   unhandledDeliveries: number;
   /** Recorded pushes not yet turned into tasks. */
   pendingPushes: number;
+  /** Commit statuses (and releases) not yet posted to the forge. */
+  unsentForgeUpdates: number;
   tasks: { branch: string; commit: string }[];
 }
 
@@ -26,6 +28,7 @@ export function openIngestReader(actionDataDir: string): { read: () => IngestSta
         deliveries: count("SELECT COUNT(*) AS n FROM forge_deliveries"),
         unhandledDeliveries: count("SELECT COUNT(*) AS n FROM forge_deliveries WHERE handled_at IS NULL"),
         pendingPushes: count("SELECT COUNT(*) AS n FROM pushes WHERE handled_at IS NULL"),
+        unsentForgeUpdates: count("SELECT COUNT(*) AS n FROM forge_outbox WHERE sent_ms IS NULL"),
         tasks: db.prepare("SELECT branch, commit_id AS 'commit' FROM tasks").all() as { branch: string; commit: string }[],
       }))(),
     close: () => db.close(),

@@ -31,3 +31,18 @@ export async function waitForIngest(read: () => IngestState, expect: { deliverie
     await sleep(POLL_MS);
   }
 }
+
+/**
+ * Polls until the action has nothing left to do for the forge: every
+ * delivery handled, every push a task, every status posted. Returns the
+ * time since `since`, or undefined after `timeoutMs`.
+ */
+export async function waitForQuiet(read: () => IngestState, since: number, timeoutMs: number): Promise<number | undefined> {
+  for (;;) {
+    const state = read();
+    const elapsed = performance.now() - since;
+    if (state.unhandledDeliveries === 0 && state.pendingPushes === 0 && state.unsentForgeUpdates === 0) return elapsed;
+    if (elapsed > timeoutMs) return undefined;
+    await sleep(POLL_MS);
+  }
+}
