@@ -5,8 +5,8 @@
 // (--spread-ms 10000: the deliveries spread over 10 s, as pushes arrive; 0:
 // all at once, as fast as the concurrency allows, the harder case.
 // --waves 10: ten pushes of 20 branches, each wave's deliveries sent before
-// the next push, so that deliveries race the action's mirror fetches; with
-// one wave the first fetch already sees every branch.)
+// the next push, so that each wave needs a delivery of its own to become
+// tasks; with one wave the first fetch already sees every branch.)
 // and copy the table it prints into docs/performance.md. It exits 1 when a
 // goal is missed.
 //
