@@ -1,5 +1,5 @@
-import { createReadStream } from "node:fs";
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants, createReadStream } from "node:fs";
+import { access, copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -147,6 +147,19 @@ export class DirRelayStore implements RelayStore {
       if (entry.isDirectory()) await this.walk(key, out);
       else if (entry.isFile() && !entry.name.includes(".tmp-")) out.push(key);
     }
+  }
+
+  async probe(): Promise<void> {
+    let stats;
+    try {
+      stats = await stat(this.root);
+    } catch (e) {
+      throw new Error(`relay folder ${this.root} is missing (${errnoCode(e) ?? String(e)})`, { cause: e });
+    }
+    if (!stats.isDirectory()) throw new Error(`relay folder ${this.root} is not a folder`);
+    await access(this.root, constants.W_OK).catch((e: unknown) => {
+      throw new Error(`relay folder ${this.root} cannot be written (${errnoCode(e) ?? String(e)})`, { cause: e });
+    });
   }
 
   async delete(key: string): Promise<void> {

@@ -29,6 +29,12 @@ export interface RelayStore {
    * leave nothing behind (S3 writes a key whole or not at all) have none.
    */
   sweepTemporaryFiles?(nowMs: number): Promise<string[]>;
+  /**
+   * Throws, naming the problem, unless the store can be used now: the folder
+   * exists and can be written, the bucket exists and answers. For readiness
+   * checks; a store without it is probed with a LIST.
+   */
+  probe?(): Promise<void>;
 }
 
 /** Sweeps the store's leftovers at an agent's start, logging what went; a failure is a warning, never a failed start. */

@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -134,6 +135,17 @@ export class S3RelayStore implements RelayStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys.sort();
+  }
+
+  async probe(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (e) {
+      const code = status(e);
+      if (code === 404) throw new Error(`bucket ${this.bucket} does not exist`, { cause: e });
+      if (code === 403) throw new Error(`bucket ${this.bucket}: access denied (check the keys)`, { cause: e });
+      throw new Error(`bucket ${this.bucket} cannot be reached: ${e instanceof Error ? e.name : String(e)}`, { cause: e });
+    }
   }
 
   async delete(key: string): Promise<void> {
