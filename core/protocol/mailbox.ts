@@ -1,9 +1,18 @@
 import type { z } from "zod";
 import { sortableId } from "../ids.js";
 import type { Logger } from "../logger.js";
+import { relayKeys } from "../relay/layout.js";
 import type { RelayStore } from "../relay/relay-store.js";
 import { MessageError } from "../errors.js";
 import { openEnvelope, signEnvelope } from "./envelope.js";
+
+/**
+ * The largest message an inbox reader reads. Real messages are a few KiB
+ * (a submit with its task is the largest); anything bigger was not written
+ * by an agent and is set aside unread, so that one file dropped into an
+ * inbox can neither exhaust memory nor block the messages behind it.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Inbox prefixes in the relay. */
 export const inboxes = {
@@ -68,12 +77,17 @@ export interface Received<T> {
 /**
  * Reads an inbox with one LIST, oldest first. Each message is verified and
  * handed to `apply`; only after `apply` returns (having recorded the message
- * in the receiver's database) is it deleted. A message that fails its
- * signature or schema is logged and deleted: it can never become valid.
+ * in the receiver's database) is it deleted.
+ * A message that can never become readable (over MAX_MESSAGE_BYTES, which is
+ * found from its size without reading it; not JSON; a bad signature; not
+ * the protocol) is moved out of the inbox to `rejected/<key>`, with a
+ * warning naming the key, its size and why, and the next one is read.
+ * Should even the move fail, the key joins `setAside` and is skipped.
  * A message of a newer protocol version that this agent cannot read is not
  * garbage: it stays in the inbox for the upgraded agent, is logged once, and
  * is not read again while its key is in `setAside` (the caller keeps that
  * set from one cycle to the next). Messages behind it go on.
+ * Only the inbox's own files count: keys in folders below it are no messages.
  * Returns how many messages were applied.
  */
 export async function drainInbox<T>(
@@ -85,16 +99,20 @@ export async function drainInbox<T>(
   log: Logger,
   setAside: Set<string> = new Set(),
 ): Promise<number> {
-  const keys = (await store.list(inbox)).filter((k) => k.endsWith(".json"));
+  const keys = (await store.list(inbox)).filter((k) => k.endsWith(".json") && !k.slice(inbox.length).includes("/"));
   forgetGone(setAside, keys);
   let applied = 0;
   for (const key of keys) {
     if (setAside.has(key)) continue;
-    const raw = await store.get(key);
+    const raw = await store.getAtMost(key, MAX_MESSAGE_BYTES);
     if (!raw) continue;
+    if ("tooLarge" in raw) {
+      await reject(store, key, raw.tooLarge, { code: "TooLarge", reason: `larger than the ${MAX_MESSAGE_BYTES} bytes a message may have` }, log, setAside);
+      continue;
+    }
     let opened;
     try {
-      opened = openEnvelope(raw, secret, schema);
+      opened = openEnvelope(raw.bytes, secret, schema);
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
       if (e.code === "NewerProtocol") {
@@ -102,8 +120,7 @@ export async function drainInbox<T>(
         log.warn("relay message from a newer version left in the inbox; upgrade this agent to read it", { key, ...e.data, reason: e.message });
         continue;
       }
-      log.warn("rejected relay message", { key, code: e.code, reason: e.message });
-      await store.delete(key);
+      await reject(store, key, raw.bytes.byteLength, { code: e.code, reason: e.message }, log, setAside);
       continue;
     }
     await apply({ key, id: opened.id, body: opened.body });
@@ -111,6 +128,25 @@ export async function drainInbox<T>(
     applied++;
   }
   return applied;
+}
+
+/** Moves an unreadable message out of the inbox, unread; if that fails, skips it from now on. */
+async function reject(
+  store: RelayStore,
+  key: string,
+  size: number,
+  why: { code: string; reason: string },
+  log: Logger,
+  setAside: Set<string>,
+): Promise<void> {
+  const movedTo = relayKeys.rejected(key);
+  try {
+    await store.move(key, movedTo);
+    log.warn("rejected relay message, moved aside", { key, size, ...why, movedTo });
+  } catch (e) {
+    setAside.add(key);
+    log.warn("rejected relay message, could not move it aside; skipping it", { key, size, ...why, error: e });
+  }
 }
 
 /** Keys no longer listed (another agent took them) leave the set, so that it stays as short as the inbox. */

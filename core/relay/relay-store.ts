@@ -15,6 +15,14 @@ export interface RelayStore {
   putFile(key: string, path: string, options?: { ifAbsent?: boolean }): Promise<boolean>;
   /** The value, or `undefined` when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The value if it is at most `maxBytes` long; `{ tooLarge: size }` when it
+   * is longer, found out from its size (stat, or the response's
+   * Content-Length) without reading it; `undefined` when it does not exist.
+   * For values anyone with write access to the store could have dropped
+   * there, such as inbox messages.
+   */
+  getAtMost(key: string, maxBytes: number): Promise<BoundedValue | undefined>;
   /** A stream of the value, or `undefined`; for large artifacts. */
   getStream(key: string): Promise<Readable | undefined>;
   has(key: string): Promise<boolean>;
@@ -22,7 +30,16 @@ export interface RelayStore {
   list(prefix: string): Promise<string[]>;
   /** Removes the key; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Moves a value to another key without reading it through this process
+   * (dir: rename; S3: a server-side copy, then delete). A missing `from`
+   * is not an error.
+   */
+  move(from: string, to: string): Promise<void>;
 }
+
+/** What `getAtMost` found: the bytes, or only the size of a value too large to read. */
+export type BoundedValue = { bytes: Uint8Array } | { tooLarge: number };
 
 const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/;
 

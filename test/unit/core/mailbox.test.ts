@@ -10,7 +10,7 @@ import { tempDir } from "../../helpers/temp-dir.js";
 
 const Body = z.object({ n: z.number() });
 
-test("drainInbox applies messages oldest first, deletes them after, and rejects forgeries", async (t) => {
+test("drainInbox applies messages oldest first, deletes them after, and moves forgeries aside", async (t) => {
   const store = new DirRelayStore(await tempDir(t));
   const inbox = "messages/to-runner/r1/";
   const second = sealMessage(inbox, { n: 2 }, "s", 2_000);
@@ -24,6 +24,7 @@ test("drainInbox applies messages oldest first, deletes them after, and rejects 
   assert.equal(applied, 2);
   assert.deepEqual(seen, [1, 2]);
   assert.deepEqual(await store.list(inbox), []);
+  assert.deepEqual(await store.list("rejected/"), [`rejected/${forged.key}`], "the forgery is kept aside, not deleted");
 });
 
 test("a message whose apply throws stays in the inbox for the next cycle", async (t) => {
@@ -49,9 +50,9 @@ test("a message of a newer protocol it cannot read stays in the inbox, logged on
   for (let cycle = 0; cycle < 3; cycle++) await drainInbox(store, inbox, "s", Body, (m) => void seen.push(m.body.n), log, setAside);
 
   assert.deepEqual(seen, [2]);
-  assert.deepEqual(await store.list(inbox), [future.key], "the newer message is kept; the garbage of this version is deleted");
+  assert.deepEqual(await store.list(inbox), [future.key], "the newer message is kept; the garbage of this version is moved aside");
   const warnings = lines.filter((l) => l.includes(" WARN "));
   assert.equal(warnings.length, 2, warnings.join("\n"));
   assert.match(warnings[0]!, /relay message from a newer version left in the inbox; upgrade this agent to read it .*protocol=3/);
-  assert.match(warnings[1]!, /rejected relay message .*code="BadMessage"/);
+  assert.match(warnings[1]!, /rejected relay message, moved aside .*code="BadMessage"/);
 });
