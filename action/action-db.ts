@@ -193,6 +193,16 @@ const MIGRATIONS: readonly string[] = [
     added_at TEXT NOT NULL
   );
   `,
+  `
+  -- Tokens can expire and be revoked (revoked rows stay, so a revoked token is told apart from
+  -- an unknown one); last use is kept to the minute for "user list". prefix: the token's first
+  -- characters after ailab_, so an admin can name a leaked token (NULL for older tokens).
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+  ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+  ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+  ALTER TABLE tokens ADD COLUMN prefix TEXT;
+  CREATE INDEX tokens_by_user ON tokens (user);
+  `,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

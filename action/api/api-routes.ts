@@ -19,8 +19,9 @@ import { whoAmI } from "./who-am-i.js";
  * see is 404.
  */
 export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const user = await authenticate(ctx.accounts, req);
-  if (!user) return sendError(res, 401, "Unauthorized", "a valid token is required (Authorization: Bearer <token>)");
+  const auth = await authenticate(ctx.accounts, req);
+  if (!auth.user) return sendError(res, 401, "Unauthorized", auth.reason);
+  const user = auth.user;
   const method = req.method ?? "GET";
   const path = url.pathname;
   if (method === "GET" && path === "/api/whoami") {

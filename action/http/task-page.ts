@@ -10,7 +10,7 @@ import { authenticate } from "./authenticate.js";
  * token as the password); the full dashboard comes later.
  */
 export async function serveTaskPage(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  const user = await authenticate(ctx.accounts, req);
+  const { user } = await authenticate(ctx.accounts, req);
   if (!user) {
     res.writeHead(401, { "WWW-Authenticate": 'Basic realm="ailab"', "Content-Type": "text/plain; charset=utf-8" });
     res.end("sign in with any user name and your ailab token as the password\n");
