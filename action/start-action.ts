@@ -18,6 +18,7 @@ import { createForgeClient } from "./forge/remote/forge-client.js";
 import { createMirrorPushSource } from "./forge/remote/mirror-push-source.js";
 import { createRemoteForge } from "./forge/remote/remote-forge.js";
 import { createGitRunner } from "./githost/git-runner.js";
+import { GitSlots } from "./githost/git-slots.js";
 import { Repositories } from "./githost/repositories.js";
 import { createActionServer } from "./http/create-server.js";
 import { reconcileRepositories } from "./push/handle-ref-changes.js";
@@ -92,6 +93,7 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
     clock,
     log,
     locks,
+    gitSlots: new GitSlots(config.limits.maxGitPerUser),
     baseUrl: () => baseUrl,
     wake: () => wake(),
   };

@@ -58,7 +58,11 @@ export function buildActionProgram(commands: ActionCommands, output: ProgramOutp
     .addOption(new Option("--poll-min-ms <ms>", "relay polling while tasks are in flight (default 1000)").env("AILAB_POLL_MIN_MS"))
     .addOption(new Option("--poll-max-ms <ms>", "relay polling cap when idle (default 15000)").env("AILAB_POLL_MAX_MS"))
     .option("--forge-max-asset-mb <mb>", "release assets larger than this stay with ailab and the release links them (env AILAB_FORGE_MAX_ASSET_MB; default 2048)")
-    .option("--reconcile-ms <ms>", "with a forge: how often every hooked repository is compared with the forge, for lost deliveries (env AILAB_RECONCILE_MS; default 300000)");
+    .option("--reconcile-ms <ms>", "with a forge: how often every hooked repository is compared with the forge, for lost deliveries (env AILAB_RECONCILE_MS; default 300000)")
+    .option("--max-waiting-tasks <n>", "tasks one user may have submitted or queued; the push past it gets an error status (env AILAB_MAX_WAITING_TASKS; default 20)")
+    .option("--max-repos-per-user <n>", "built-in git host: repositories one user may create (env AILAB_MAX_REPOS_PER_USER; default 50)")
+    .option("--max-git-per-user <n>", "built-in git host: git requests one user may have running at once, more get 503 (env AILAB_MAX_GIT_PER_USER; default 4)")
+    .option("--max-push-mb <mb>", "built-in git host: the largest push taken, in MiB (env AILAB_MAX_PUSH_MB; default 200)");
   addForgeOptions(serve).action((options: ActionOptions & { config?: string }) => commands.serve(options));
 
   const forge = program.command("forge").description("connect the action to a Gitea, Forgejo or GitHub");

@@ -3,19 +3,23 @@ import type { ActionContext } from "../action-context.js";
 import { serveApi } from "../api/api-routes.js";
 import { serveWebhook } from "../forge/webhook/serve-webhook.js";
 import { serveGit } from "../githost/serve-git.js";
+import { crossSiteRefusal } from "./cross-site.js";
 import { sendError } from "./respond.js";
 import { serveTaskPage } from "./task-page.js";
 
 /**
  * The action's one HTTP server: `/git/...` (the built-in git host) or, with
  * a forge, `/forge/webhook` (its deliveries), `/api/...` (the CLI's API)
- * and `/tasks/<id>` (the task page). A handler
+ * and `/tasks/<id>` (the task page). A state-changing request from another
+ * site (its Origin or Sec-Fetch-Site says so) is 403 before any of them. A handler
  * that throws answers 500 and is logged; the server carries on.
  */
 export function createActionServer(ctx: ActionContext): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const handle = async () => {
+      const crossSite = crossSiteRefusal(req, ctx.baseUrl());
+      if (crossSite) return sendError(res, 403, "CrossSite", crossSite);
       if (ctx.remote) {
         if (url.pathname === "/forge/webhook") return serveWebhook(ctx, ctx.remote.config, req, res, () => ctx.wake());
       } else if (url.pathname.startsWith("/git/")) {

@@ -17,6 +17,7 @@ import { planTask } from "./plan-task.js";
 import { readBlobBytes, readCommitTree, type CommitFile } from "./read-commit-tree.js";
 import { readCommitPythonAsk } from "./read-commit-python-ask.js";
 import { selectSnapshotFiles } from "./select-snapshot-files.js";
+import { waitingCapRefusal } from "./waiting-cap.js";
 
 /**
  * Turns one recorded push into a task. The commit's tree is read in-process
@@ -27,7 +28,9 @@ import { selectSnapshotFiles } from "./select-snapshot-files.js";
  * published to the relay (only missing objects are written) and a signed
  * Submit goes to that runner's inbox through the outbox, in the same transaction as the
  * task row and the push being marked handled. Older unfinished tasks of the
- * same branch are superseded (cancelled). Returns the new task id.
+ * same branch are superseded (cancelled). A user with maxWaitingTasks tasks
+ * waiting already gets an error task naming the limit, and nothing is sent.
+ * Returns the new task id.
  */
 export async function submitPush(ctx: ActionContext, push: PendingPush): Promise<string> {
   const repo = parseRepoName(push.repo);
@@ -48,6 +51,16 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
       markPushHandled(ctx.db, push.id, taskId, base.now);
     })();
     log.info("task file invalid", { task: taskId, description });
+    return taskId;
+  }
+  // Caps at the door: past the user's waiting tasks, the push is an error status and nothing is sent.
+  const overCap = waitingCapRefusal(ctx.db, push.pusher, ctx.config.limits.maxWaitingTasks, plan.task.supersede === false ? undefined : { repo: push.repo, branch });
+  if (overCap) {
+    ctx.db.transaction(() => {
+      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description: overCap });
+      markPushHandled(ctx.db, push.id, taskId, base.now);
+    })();
+    log.info("push refused: too many tasks waiting", { task: taskId, user: push.pusher, limit: ctx.config.limits.maxWaitingTasks });
     return taskId;
   }
   const files = new Map(tree.files.map((f) => [f.path, f]));
