@@ -154,7 +154,7 @@ test("authorization matrix: git push to an existing repository and to a new one,
   await writeFiles(w.project, { "notes.txt": "a change\n" });
   const commit = await commitAll(w.project, "a change", gitEnv(w.work, w.tokens.owner));
   for (const caller of CALLERS) {
-    const env = gitEnv(w.work, caller === "none" ? undefined : w.tokens[caller as keyof World["tokens"]]);
+    const env = gitEnv(w.work, caller === "none" ? undefined : w.tokens[caller]);
     const before = await fingerprint(w);
     const push = await runGit(w.project, ["push", "--quiet", w.h.gitUrl("alice", "proj"), `HEAD:refs/heads/m-${caller}`], env);
     assert.equal(push.exitCode === 0, pushAllowed[caller], `push as ${caller}: ${push.stderr}`);
