@@ -63,7 +63,7 @@ test("ailab-action user list, user revoke, token revoke, grant --revoke and --ex
   assert.deepEqual(users.map((u) => [u.name, u.admin, u.liveTokens, u.allTokens]), [["alice", false, 2, 2], ["bob", true, 1, 1]]);
   assert.match(run(["user", "list", "--data-dir", dir]).stdout, /^USER +ADMIN +TOKENS\(LIVE\/ALL\) +CREATED +LAST USED\nalice +2\/2 /);
 
-  const one = run(["token", "revoke", id!, "--data-dir", dir]);
+  const one = run(["token", "revoke", id, "--data-dir", dir]);
   assert.equal(one.status, 0, one.stderr);
   const byPrefix = run(["token", "revoke", bob.slice(0, "ailab_".length + 6), "--data-dir", dir]);
   assert.equal(byPrefix.status, 0, byPrefix.stderr);
