@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { createLogger, type Logger } from "../core/logger.js";
+import { InboxMemory } from "../core/protocol/mailbox.js";
 import { openRelayStore } from "../core/relay/open-relay-store.js";
 import type { RelayStore } from "../core/relay/relay-store.js";
 import type { ActionConfig } from "./action-config.js";
@@ -106,11 +107,11 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) baseUrl = url;
 
-  // Messages of a newer protocol left in the inbox, shared by the first read and the loop so that each is logged once.
-  const setAside = new Set<string>();
+  // What the inbox reader remembers (messages of a newer protocol, failed applies), shared by the first read and the loop.
+  const inbox = new InboxMemory();
   try {
     // Heartbeats that arrived while the action was down say where the pushes it missed can go.
-    await readActionInbox(ctx, setAside);
+    await readActionInbox(ctx, inbox);
   } catch (e) {
     log.warn("reading the relay inbox at start failed; the relay loop retries", { error: e });
   }
@@ -119,7 +120,7 @@ export async function startAction(config: ActionConfig, deps: { clock?: Clock; l
   } catch (e) {
     log.error("reconciling repositories failed", { error: e });
   }
-  const loop = startRelayLoop(ctx, setAside);
+  const loop = startRelayLoop(ctx, inbox);
   wake = () => loop.wake();
   log.info("ailab-action listening", { url, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, runner: config.runnerName });
 

@@ -68,6 +68,17 @@ export async function deliverInOrder(
   return sent;
 }
 
+/** How often applying one message may fail, cycle after cycle, before it is moved aside. */
+export const MAX_APPLY_ATTEMPTS = 5;
+
+/** What an inbox reader keeps from one cycle to the next (one per inbox, held by its loop). */
+export class InboxMemory {
+  /** Keys not read again: messages of a newer protocol, and rejects that could not be moved. */
+  readonly setAside = new Set<string>();
+  /** How many cycles in a row applying a key has failed. */
+  readonly failures = new Map<string, number>();
+}
+
 export interface Received<T> {
   key: string;
   id: string;
@@ -85,8 +96,13 @@ export interface Received<T> {
  * Should even the move fail, the key joins `setAside` and is skipped.
  * A message of a newer protocol version that this agent cannot read is not
  * garbage: it stays in the inbox for the upgraded agent, is logged once, and
- * is not read again while its key is in `setAside` (the caller keeps that
- * set from one cycle to the next). Messages behind it go on.
+ * is not read again while its key is in `memory.setAside` (the caller keeps
+ * `memory` from one cycle to the next). Messages behind it go on.
+ * A message whose `apply` throws stays and ends the cycle (the error goes to
+ * the caller, the next cycle tries again), so that messages keep their
+ * order through a passing failure; after MAX_APPLY_ATTEMPTS cycles in a row
+ * it is moved aside like an unreadable one, so that it cannot hold up the
+ * inbox forever.
  * Only the inbox's own files count: keys in folders below it are no messages.
  * Returns how many messages were applied.
  */
@@ -97,10 +113,12 @@ export async function drainInbox<T>(
   schema: z.ZodType<T>,
   apply: (message: Received<T>) => Promise<void> | void,
   log: Logger,
-  setAside: Set<string> = new Set(),
+  memory: InboxMemory = new InboxMemory(),
 ): Promise<number> {
+  const { setAside, failures } = memory;
   const keys = (await store.list(inbox)).filter((k) => k.endsWith(".json") && !k.slice(inbox.length).includes("/"));
   forgetGone(setAside, keys);
+  forgetGone(failures, keys);
   let applied = 0;
   for (const key of keys) {
     if (setAside.has(key)) continue;
@@ -123,7 +141,19 @@ export async function drainInbox<T>(
       await reject(store, key, raw.bytes.byteLength, { code: e.code, reason: e.message }, log, setAside);
       continue;
     }
-    await apply({ key, id: opened.id, body: opened.body });
+    try {
+      await apply({ key, id: opened.id, body: opened.body });
+    } catch (e) {
+      const failed = (failures.get(key) ?? 0) + 1;
+      if (failed < MAX_APPLY_ATTEMPTS) {
+        failures.set(key, failed);
+        throw e;
+      }
+      failures.delete(key);
+      await reject(store, key, raw.bytes.byteLength, { code: "ApplyFailed", reason: `applying it failed ${failed} times: ${e instanceof Error ? e.message : String(e)}` }, log, setAside);
+      continue;
+    }
+    failures.delete(key);
     await store.delete(key);
     applied++;
   }
@@ -149,9 +179,9 @@ async function reject(
   }
 }
 
-/** Keys no longer listed (another agent took them) leave the set, so that it stays as short as the inbox. */
-function forgetGone(setAside: Set<string>, listed: readonly string[]): void {
-  if (setAside.size === 0) return;
+/** Keys no longer listed (another agent took them) are forgotten, so that the memory stays as short as the inbox. */
+function forgetGone(remembered: Set<string> | Map<string, number>, listed: readonly string[]): void {
+  if (remembered.size === 0) return;
   const present = new Set(listed);
-  for (const key of setAside) if (!present.has(key)) setAside.delete(key);
+  for (const key of remembered.keys()) if (!present.has(key)) remembered.delete(key);
 }

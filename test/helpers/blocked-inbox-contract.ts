@@ -27,10 +27,10 @@ export interface InboxWorld {
 export function blockedInboxContract(name: string, newWorld: (t: TestContext) => Promise<InboxWorld>): void {
   const inbox = "messages/to-runner/r1/";
 
-  const drain = async (store: RelayStore, lines: string[], setAside?: Set<string>) => {
+  const drain = async (store: RelayStore, lines: string[]) => {
     const seen: number[] = [];
     const log = createLogger({ level: "debug", sink: (line) => void lines.push(line) });
-    await drainInbox(store, inbox, SECRET, Body, (m) => void seen.push(m.body.n), log, setAside);
+    await drainInbox(store, inbox, SECRET, Body, (m) => void seen.push(m.body.n), log);
     return seen;
   };
 
