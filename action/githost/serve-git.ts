@@ -45,7 +45,14 @@ export async function serveGit(ctx: ActionContext, req: IncomingMessage, res: Se
   try {
     const key = repoKey(request.repo);
     if (target.serve === "create") {
-      await ctx.locks.run(key, () => ctx.repos.create(request.repo));
+      // Counted again under the owner's lock: parallel first pushes cannot pass the cap together.
+      const refusal = await ctx.locks.run(`(repositories of ${user.name})`, async () => {
+        const over = await repoCapRefusal(ctx, user);
+        if (over) return over;
+        await ctx.locks.run(key, () => ctx.repos.create(request.repo));
+        return undefined;
+      });
+      if (refusal) return plain(res, 403, refusal);
       ctx.log.info("repository created by push", { repo: key, user: user.name });
     }
     const where = target.serve === "empty" ? await ctx.repos.emptyRepository() : { projectRoot: ctx.repos.root, pathInfo: request.pathInfo };
@@ -82,11 +89,17 @@ async function decide(ctx: ActionContext, request: GitRequest, user: User): Prom
   }
   const firstPush = request.isReceivePack || (request.pathInfo.endsWith("/info/refs") && request.access === "write");
   if (!firstPush || !isOwner(user, key)) return { status: 404, text: "repository not found\n" };
+  // Said at the ref advertisement, where git shows the text to the user ("remote: ...").
+  const over = await repoCapRefusal(ctx, user);
+  if (over) return { status: 403, text: over };
+  return { serve: request.isReceivePack ? "create" : "empty" };
+}
+
+/** The refusal for a user at the repository cap, or undefined. */
+async function repoCapRefusal(ctx: ActionContext, user: User): Promise<string | undefined> {
   const owned = await ctx.repos.countOwnedBy(user.name);
   const limit = ctx.config.limits.maxReposPerUser;
-  // Said at the ref advertisement, where git shows the text to the user ("remote: ...").
-  if (owned >= limit) return { status: 403, text: `${user.name} has ${owned} repositories already (limit ${limit}); push to an existing one or ask an admin\n` };
-  return { serve: request.isReceivePack ? "create" : "empty" };
+  return owned >= limit ? `${user.name} has ${owned} repositories already (limit ${limit}); push to an existing one or ask an admin\n` : undefined;
 }
 
 function mib(bytes: number): string {

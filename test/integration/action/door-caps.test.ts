@@ -70,6 +70,16 @@ test("a user at the repository cap cannot create another; git shows why and noth
   await git(bob.dir, ["push", "--quiet", h.gitUrl("bob", "mine"), "HEAD:refs/heads/main"], bob.env);
 });
 
+test("first pushes to new repositories in parallel cannot pass the repository cap together", async (t) => {
+  const h = await startActionHarness(t, { limits: { maxReposPerUser: 1 } });
+  const work = await tempDir(t);
+  const alice = await project(h, work, "alice", "proj");
+  const pushes = await Promise.all(["r1", "r2", "r3"].map((name) => runGit(alice.dir, ["push", "--quiet", h.gitUrl("alice", name), "HEAD:refs/heads/main"], alice.env)));
+  const created = ["r1", "r2", "r3"].filter((name) => existsSync(join(h.config.dataDir, "repos", "alice", `${name}.git`)));
+  assert.equal(created.length, 1, pushes.map((p) => p.stderr).join("\n"));
+  assert.equal(pushes.filter((p) => p.exitCode === 0).length, 1);
+});
+
 test("a push over the size limit is refused and nothing of it is kept", async (t) => {
   const h = await startActionHarness(t, { limits: { maxPushMb: 1 } });
   const work = await tempDir(t);
