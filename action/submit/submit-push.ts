@@ -57,7 +57,8 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
   const overCap = waitingCapRefusal(ctx.db, push.pusher, ctx.config.limits.maxWaitingTasks, plan.task.supersede === false ? undefined : { repo: push.repo, branch });
   if (overCap) {
     ctx.db.transaction(() => {
-      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description: overCap });
+      // A status only: 480 refused pushes must not become 480 releases.
+      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description: overCap, release: false });
       markPushHandled(ctx.db, push.id, taskId, base.now);
     })();
     log.info("push refused: too many tasks waiting", { task: taskId, user: push.pusher, limit: ctx.config.limits.maxWaitingTasks });

@@ -41,6 +41,11 @@ test("the push past a user's waiting cap gets an error status naming the limit a
   assert.deepEqual((await readRunnerInbox(h.relay)).map((m) => m.kind), ["submit", "submit"], "nothing was sent for the refused push");
   for (let i = 0; i < 200 && !statusOf(h, refused[0]!.id); i++) await sleep(25);
   assert.deepEqual(statusOf(h, refused[0]!.id), { state: "error", description: refused[0]!.description }, "the forge shows the error");
+  const tags = await git(join(h.config.dataDir, "repos", "alice", "proj.git"), ["tag", "--list", `ailab/${refused[0]!.id}`], gitEnv(work));
+  assert.equal(tags, "", "a refused push is a status, not a release");
+  const db = openActionDb(h.config.dataDir);
+  assert.deepEqual(db.prepare("SELECT COUNT(*) AS n FROM forge_outbox WHERE task_id = ? AND kind = 'release'").get(refused[0]!.id), { n: 0 });
+  db.close();
 
   const bob = await project(h, work, "bob", "proj");
   await git(bob.dir, ["push", "--quiet", h.gitUrl("bob", "proj"), "HEAD:refs/heads/ailab/train"], bob.env);
