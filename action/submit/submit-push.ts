@@ -1,7 +1,8 @@
 import { newTaskId } from "../../core/ids.js";
-import { inboxes, sealMessage } from "../../core/protocol/mailbox.js";
+import { inboxes, MAX_MESSAGE_BYTES, sealMessage } from "../../core/protocol/mailbox.js";
 import type { Submit } from "../../core/protocol/messages.js";
 import { publishEnv, publishSnapshot } from "../../core/snapshot/publish-snapshot.js";
+import { formatBytes } from "../../core/task/task-limits.js";
 import { isTaskName } from "../../core/task/task-name.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
@@ -96,10 +97,21 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
     submittedAt: ctx.clock.now(),
   };
   // A newer push cancels the branch's unfinished tasks unless its task.toml says `supersede = false`.
+  const message = sealMessage(inboxes.runner(choice.runner), submit, ctx.config.secret, ctx.clock.now());
+  // The runner sets aside, unread, any message over the cap: such a task would never run, so say so now.
+  if (message.bytes.byteLength > MAX_MESSAGE_BYTES) {
+    const description = `error: the task is too large to send to a runner (${formatBytes(message.bytes.byteLength)}, limit ${formatBytes(MAX_MESSAGE_BYTES)}); shorten task.toml`;
+    ctx.db.transaction(() => {
+      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description });
+      markPushHandled(ctx.db, push.id, taskId, base.now);
+    })();
+    log.info("task too large to send", { task: taskId, bytes: message.bytes.byteLength });
+    return taskId;
+  }
   const older = plan.task.supersede === false ? [] : listUnfinishedTasks(ctx.db, { repo: push.repo, branch });
   ctx.db.transaction(() => {
     insertTask(ctx.db, { ...base, name: plan.task.name, state: "submitted", description: "submitted", runner: choice.runner });
-    enqueueMessage(ctx.db, sealMessage(inboxes.runner(choice.runner), submit, ctx.config.secret, ctx.clock.now()), base.now);
+    enqueueMessage(ctx.db, message, base.now);
     markPushHandled(ctx.db, push.id, taskId, base.now);
     for (const task of older) requestCancel(ctx, task, `superseded by ${push.commit.slice(0, 12)} (task ${taskId})`);
   })();
