@@ -82,8 +82,8 @@ interface Route {
   /** git routes take Basic (as git sends it), the API Bearer (as the CLI sends it). */
   scheme: "bearer" | "basic";
   expect: Partial<Record<Caller, number>>;
-  /** The error code a refusal carries, where it tells two 404s apart. */
-  body?: string;
+  /** The error code each caller's answer carries, where it tells two 404s apart. */
+  codes?: Partial<Record<Caller, string>>;
 }
 
 const everyone = (status: number): Partial<Record<Caller, number>> => ({ owner: status, reader: status, writer: status, other: status, admin: status, none: 401, revoked: 401, expired: 401 });
@@ -96,6 +96,15 @@ const ROUTES: Route[] = [
   { name: "task", method: "GET", path: (w) => `/api/tasks/${w.taskId}`, scheme: "bearer", expect: readers(200) },
   { name: "task logs", method: "GET", path: (w) => `/api/tasks/${w.taskId}/logs`, scheme: "bearer", expect: readers(200) },
   { name: "task artifacts", method: "GET", path: (w) => `/api/tasks/${w.taskId}/artifacts`, scheme: "bearer", expect: readers(200) },
+  {
+    name: "one artifact",
+    method: "GET",
+    path: (w) => `/api/tasks/${w.taskId}/artifacts/run.json`,
+    scheme: "bearer",
+    // The task has none yet: who may see the task hears that; anyone else hears there is no such task.
+    expect: readers(404),
+    codes: { owner: "NoSuchArtifact", reader: "NoSuchArtifact", writer: "NoSuchArtifact", admin: "NoSuchArtifact", other: "NoSuchTask" },
+  },
   { name: "task page", method: "GET", path: (w) => `/tasks/${w.taskId}`, scheme: "basic", expect: readers(200) },
   {
     name: "task cancel",
@@ -130,6 +139,8 @@ test("authorization matrix: every API and git route, every kind of caller", asyn
     const response = await fetch(`${w.h.url}${route.path(w)}`, { method: route.method, headers: headersFor(w, caller, route.scheme) });
     const text = await response.text();
     assert.equal(response.status, expected, `${route.method} ${route.name} as ${caller}: ${text}`);
+    const code = route.codes?.[caller];
+    if (code) assert.equal((JSON.parse(text) as { error: { code: string } }).error.code, code, `${route.name} as ${caller}`);
     if (expected >= 400) assert.equal(await fingerprint(w), before, `${route.method} ${route.name} as ${caller} changed something`);
     if (caller === "expired") assert.match(text, /expired/, `${route.name}: the 401 says the token expired`);
     if (caller === "revoked") assert.match(text, /revoked/, `${route.name}: the 401 says the token was revoked`);
@@ -139,7 +150,7 @@ test("authorization matrix: every API and git route, every kind of caller", asyn
   assert.equal(view.state, "submitted", "the cancel waits for the runner");
 });
 
-test("authorization matrix: git push to an existing repository and to a new one, every kind of caller", async (t) => {
+test("authorization matrix: git clone and push to an existing repository, and push to a new one, every kind of caller", async (t) => {
   const w = await setUp(t);
   const pushAllowed: Record<Plain, boolean> = {
     owner: true,
@@ -161,6 +172,9 @@ test("authorization matrix: git push to an existing repository and to a new one,
     const branch = await runGit(join(w.h.config.dataDir, "repos", "alice", "proj.git"), ["rev-parse", "--verify", "--quiet", `refs/heads/m-${caller}`], gitEnv(w.work));
     if (pushAllowed[caller]) assert.equal(branch.stdout.trim(), commit);
     else assert.equal(await fingerprint(w), before, `a refused push as ${caller} changed something`);
+
+    const clone = await runGit(w.work, ["clone", "--quiet", w.h.gitUrl("alice", "proj"), join(w.work, `clone-${caller}`)], env);
+    assert.equal(clone.exitCode === 0, ["owner", "reader", "writer", "admin"].includes(caller), `clone as ${caller}: ${clone.stderr}`);
 
     // Only the owner's push creates alice/fresh.
     const create = await runGit(w.project, ["push", "--quiet", w.h.gitUrl("alice", "fresh"), "HEAD:refs/heads/main"], env);
