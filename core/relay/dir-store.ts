@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { constants, createReadStream } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
@@ -67,7 +67,8 @@ export class DirRelayStore implements RelayStore {
   async getAtMost(key: string, maxBytes: number): Promise<BoundedValue | undefined> {
     let file;
     try {
-      file = await open(this.path(key), "r");
+      // O_NONBLOCK: a named pipe put where a message should be must not hang the reader (fstat below turns it away).
+      file = await open(this.path(key), constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (e) {
       if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return undefined;
       throw e;

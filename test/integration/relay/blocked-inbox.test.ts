@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before } from "node:test";
-import { MAX_MESSAGE_BYTES } from "../../../core/protocol/mailbox.js";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { after, before, test } from "node:test";
+import { z } from "zod";
+import { silentLogger } from "../../../core/logger.js";
+import { deliver, drainInbox, MAX_MESSAGE_BYTES, sealMessage } from "../../../core/protocol/mailbox.js";
 import { DirRelayStore } from "../../../core/relay/dir-store.js";
 import { blockedInboxContract } from "../../helpers/blocked-inbox-contract.js";
 import { startS3Server, type S3Endpoint } from "../../helpers/s3-server.js";
@@ -32,6 +36,20 @@ blockedInboxContract("dir store", async (t) => {
       };
     },
   };
+});
+
+test("dir store: a named pipe as a message neither hangs the reader nor blocks what comes after", async (t) => {
+  const root = await tempDir(t);
+  const store = new DirRelayStore(root);
+  const inbox = "messages/to-action/";
+  await store.put(`${inbox}keep.txt`, Buffer.alloc(0)); // makes the folder
+  const fifo = join(root, inbox, "0.json");
+  assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+  await deliver(store, sealMessage(inbox, { n: 1 }, "s", 1_000));
+  const seen: number[] = [];
+  assert.equal(await drainInbox(store, inbox, "s", z.object({ n: z.number() }), (m) => void seen.push(m.body.n), silentLogger), 1);
+  assert.deepEqual(seen, [1]);
+  assert.equal((await store.getAtMost(`${inbox}0.json`, 10)), undefined, "opened without waiting for a writer, and turned away");
 });
 
 // S3 (moto): an object one byte over the limit is enough to be refused;
