@@ -4,6 +4,7 @@ import { networkEnv } from "../core/config/network-env.js";
 import { MIN_SECRET_LENGTH, readRelayConfig, readRelaySecret } from "../core/config/read-relay-settings.js";
 import { ConfigError } from "../core/errors.js";
 import type { RelayConfig } from "../core/relay/open-relay-store.js";
+import { readActionLimits, type ActionLimits, type LimitOptions } from "./action-limits.js";
 import { readForgeConfig, type ForgeConfig, type ForgeOptions } from "./forge/forge-config.js";
 
 /** The action's configuration, parsed once at start. */
@@ -33,10 +34,12 @@ export interface ActionConfig {
   forge: ForgeConfig;
   /** With a forge: how often every hooked repository's branches are compared with what was seen (lost deliveries). */
   reconcileMs: number;
+  /** Per-user caps on waiting tasks, repositories, git processes and push size (see ActionLimits). */
+  limits: ActionLimits;
 }
 
 /** What the command line gave; every member may also come from the environment. */
-export interface ActionOptions extends ForgeOptions {
+export interface ActionOptions extends ForgeOptions, LimitOptions {
   dataDir?: string;
   /** A folder or s3://BUCKET/PREFIX (AILAB_RELAY). */
   relay?: string;
@@ -98,6 +101,7 @@ export function readActionConfig(options: ActionOptions, env: NodeJS.ProcessEnv 
     networkEnv: networkEnv(env),
     forge: readForgeConfig(options, env),
     reconcileMs: parseMs("reconcile-ms", options.reconcileMs ?? env.AILAB_RECONCILE_MS ?? 5 * 60 * 1000),
+    limits: readActionLimits(options, env),
   };
 }
 

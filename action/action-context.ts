@@ -8,6 +8,7 @@ import type { RemoteForgeConfig } from "./forge/forge-config.js";
 import type { PushSource } from "./forge/push-source.js";
 import type { ForgeClient } from "./forge/remote/forge-client.js";
 import type { GitRunner } from "./githost/git-runner.js";
+import type { GitSlots } from "./githost/git-slots.js";
 import type { Repositories } from "./githost/repositories.js";
 import type { KeyedLock } from "./push/keyed-lock.js";
 import type { Accounts } from "./users/accounts.js";
@@ -33,6 +34,8 @@ export interface ActionContext {
   remote?: { config: RemoteForgeConfig; client: ForgeClient };
   clock: Clock;
   log: Logger;
+  /** The built-in git host's per-user count of running git processes. */
+  gitSlots: GitSlots;
   /** Serialises work on one repository (push detection, notes, tags). */
   locks: KeyedLock;
   /** The public URL of the server, without a trailing slash. */

@@ -195,6 +195,16 @@ const MIGRATIONS: readonly string[] = [
   `,
   // How a runner keeps its jobs apart: bwrap or none (NULL: a runner too old to say).
   `ALTER TABLE runners ADD COLUMN sandbox TEXT;`,
+  `
+  -- Tokens can expire and be revoked (revoked rows stay, so a revoked token is told apart from
+  -- an unknown one); last use is kept to the minute for "user list". prefix: the token's first
+  -- characters after ailab_, so an admin can name a leaked token (NULL for older tokens).
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+  ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+  ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+  ALTER TABLE tokens ADD COLUMN prefix TEXT;
+  CREATE INDEX tokens_by_user ON tokens (user);
+  `,
 ];
 
 /** Opens (creating and migrating) `<dataDir>/action.db`. Safe beside a running server (WAL). */

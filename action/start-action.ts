@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { lockDataDir } from "../core/data-dir-lock.js";
 import { createLogger, type Logger } from "../core/logger.js";
+import { InboxMemory } from "../core/protocol/mailbox.js";
 import { openRelayStore } from "../core/relay/open-relay-store.js";
 import { sweepRelayLeftovers, type RelayStore } from "../core/relay/relay-store.js";
 import type { ActionConfig } from "./action-config.js";
@@ -20,6 +21,7 @@ import { createForgeClient } from "./forge/remote/forge-client.js";
 import { createMirrorPushSource } from "./forge/remote/mirror-push-source.js";
 import { createRemoteForge } from "./forge/remote/remote-forge.js";
 import { createGitRunner } from "./githost/git-runner.js";
+import { GitSlots } from "./githost/git-slots.js";
 import { Repositories } from "./githost/repositories.js";
 import { sweepStaleLocks } from "./githost/stale-git-lock.js";
 import { createActionServer } from "./http/create-server.js";
@@ -135,6 +137,7 @@ async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<Runn
     clock,
     log,
     locks,
+    gitSlots: new GitSlots(config.limits.maxGitPerUser),
     baseUrl: () => baseUrl,
     wake: () => wake(),
   };
@@ -147,11 +150,11 @@ async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<Runn
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) baseUrl = url;
 
-  // Messages of a newer protocol left in the inbox, shared by the first read and the loop so that each is logged once.
-  const setAside = new Set<string>();
+  // What the inbox reader remembers (messages of a newer protocol, failed applies), shared by the first read and the loop.
+  const inbox = new InboxMemory();
   try {
     // Heartbeats that arrived while the action was down say where the pushes it missed can go.
-    await readActionInbox(ctx, setAside);
+    await readActionInbox(ctx, inbox);
   } catch (e) {
     log.warn("reading the relay inbox at start failed; the relay loop retries", { error: e });
   }
@@ -160,7 +163,7 @@ async function startLocked(config: ActionConfig, deps: ActionDeps): Promise<Runn
   } catch (e) {
     log.error("reconciling repositories failed", { error: e });
   }
-  const loop = startRelayLoop(ctx, setAside);
+  const loop = startRelayLoop(ctx, inbox);
   wake = () => loop.wake();
   log.info("ailab-action listening", { url, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, runner: config.runnerName });
 

@@ -1,5 +1,5 @@
 import { AilabError } from "../core/errors.js";
-import { drainInbox, inboxes } from "../core/protocol/mailbox.js";
+import { drainInbox, InboxMemory, inboxes } from "../core/protocol/mailbox.js";
 import { ToRunner } from "../core/protocol/messages.js";
 import { applyMessage, cancelledText } from "./apply-message.js";
 import { admitTasks } from "./admit-tasks.js";
@@ -33,8 +33,8 @@ export class RunnerLoop {
   private lastHeartbeat = Number.NEGATIVE_INFINITY;
   /** The "waiting for …" line last sent for each queued task. */
   private readonly queueNotes = new Map<string, string>();
-  /** Inbox messages of a newer protocol, left for an upgraded runner: not read again (see drainInbox). */
-  private readonly setAside = new Set<string>();
+  /** What the inbox reader keeps between cycles: messages of a newer protocol, failed applies (see drainInbox). */
+  private readonly inbox = new InboxMemory();
 
   constructor(private readonly ctx: RunnerContext) {
     this.delay = ctx.config.pollMinMs;
@@ -76,7 +76,7 @@ export class RunnerLoop {
     this.actOnCancels();
     await watchJobs(ctx, tasksIn(ctx.db, "running").filter((t) => !t.cancelRequested));
     try {
-      await drainInbox(ctx.relay, inboxes.runner(ctx.config.name), ctx.config.secret, ToRunner, (m) => applyMessage(ctx.db, ctx.outbox, m, ctx.clock.now(), ctx.log), ctx.log, this.setAside);
+      await drainInbox(ctx.relay, inboxes.runner(ctx.config.name), ctx.config.secret, ToRunner, (m) => applyMessage(ctx.db, ctx.outbox, m, ctx.clock.now(), ctx.log), ctx.log, this.inbox);
     } catch (e) {
       ctx.log.warn("reading the inbox failed; will retry", { error: e });
     }

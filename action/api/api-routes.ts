@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActionContext } from "../action-context.js";
 import { authenticate } from "../http/authenticate.js";
+import { credentialScheme } from "../http/credentials.js";
 import { sendError, sendJson } from "../http/respond.js";
 import { listRunners } from "../runners/runner-store.js";
 import { requestCancel } from "../tasks/request-cancel.js";
@@ -15,13 +16,18 @@ import { whoAmI } from "./who-am-i.js";
 
 /**
  * The HTTP API the CLI uses (see core/api/types.ts for the routes). Every
- * request needs a Bearer token (401 otherwise); a task the caller may not
- * see is 404.
+ * request needs a token (401 otherwise); one that changes something needs it
+ * as a Bearer header, because HTTP Basic credentials are resent by a browser
+ * on its own (403). A task the caller may not see is 404.
  */
 export async function serveApi(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const user = await authenticate(ctx.accounts, req);
-  if (!user) return sendError(res, 401, "Unauthorized", "a valid token is required (Authorization: Bearer <token>)");
+  const auth = await authenticate(ctx.accounts, req);
+  if (!auth.user) return sendError(res, 401, "Unauthorized", auth.reason);
+  const user = auth.user;
   const method = req.method ?? "GET";
+  if (method !== "GET" && method !== "HEAD" && credentialScheme(req) !== "bearer") {
+    return sendError(res, 403, "BearerRequired", "a request that changes something needs the token as Authorization: Bearer <token>, not HTTP Basic");
+  }
   const path = url.pathname;
   if (method === "GET" && path === "/api/whoami") {
     const forge = ctx.remote && { kind: ctx.remote.config.kind, url: ctx.remote.config.url, apiUrl: ctx.remote.config.apiUrl };

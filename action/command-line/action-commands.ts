@@ -8,7 +8,11 @@ import { toRepoName } from "../forge/remote/mirror-push-source.js";
 import { startAction } from "../start-action.js";
 import { withConfigFile } from "./read-config-file.js";
 import { parseRepoName } from "../users/names.js";
-import { addUser, grantAccess, issueToken } from "../users/user-store.js";
+import { listUsers } from "../users/list-users.js";
+import { parseExpiry } from "../users/parse-expiry.js";
+import { revokeGrant, revokeToken, revokeUserTokens } from "../users/revoke-access.js";
+import { hashToken, tokenId } from "../users/tokens.js";
+import { addUser, grantAccess, issueToken, type TokenOptions } from "../users/user-store.js";
 import type { ActionCommands } from "./build-action-program.js";
 
 /** The outside world the commands touch, passed in by main. */
@@ -62,20 +66,64 @@ export function createActionCommands(io: CommandIo): ActionCommands {
       );
     },
     userAdd(name, options) {
-      const token = withDb(options.dataDir, (db) => addUser(db, name, { admin: options.admin }));
+      const expiry = tokenOptions(options.expires);
+      const token = withDb(options.dataDir, (db) => addUser(db, name, { admin: options.admin, ...expiry }));
       io.stdout.write(`${token}\n`);
-      io.stderr.write(`user ${name}${options.admin ? " (admin)" : ""} created; the token above is shown only once\n`);
+      io.stderr.write(`user ${name}${options.admin ? " (admin)" : ""} created; ${describeToken(token, expiry)}; the token above is shown only once\n`);
       return Promise.resolve();
     },
     userToken(name, options) {
-      io.stdout.write(`${withDb(options.dataDir, (db) => issueToken(db, name))}\n`);
+      const expiry = tokenOptions(options.expires);
+      const token = withDb(options.dataDir, (db) => issueToken(db, name, new Date(), expiry));
+      io.stdout.write(`${token}\n`);
+      io.stderr.write(`${describeToken(token, expiry)}\n`);
+      return Promise.resolve();
+    },
+    userList(options) {
+      const users = withDb(options.dataDir, (db) => listUsers(db));
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(users)}\n`);
+        return Promise.resolve();
+      }
+      const rows = users.map((u) => [u.name, u.admin ? "admin" : "", `${u.liveTokens}/${u.allTokens}`, u.createdAt, u.lastUsedAt ?? "never"]);
+      io.stdout.write(formatTable([["USER", "ADMIN", "TOKENS(LIVE/ALL)", "CREATED", "LAST USED"], ...rows]));
+      return Promise.resolve();
+    },
+    userRevoke(name, options) {
+      const count = withDb(options.dataDir, (db) => revokeUserTokens(db, name));
+      io.stderr.write(`revoked ${count} token${count === 1 ? "" : "s"} of ${name}; their next request is refused\n`);
+      return Promise.resolve();
+    },
+    tokenRevoke(name, options) {
+      const { id, user } = withDb(options.dataDir, (db) => revokeToken(db, name));
+      io.stderr.write(`revoked token ${id} of ${user}\n`);
       return Promise.resolve();
     },
     grant(user, repo, options) {
       const target = parseRepoName(repo);
+      if (options.revoke) {
+        const had = withDb(options.dataDir, (db) => revokeGrant(db, user, target));
+        io.stderr.write(had ? `${user} may no longer read or push to ${repo}\n` : `${user} had no grant on ${repo}; nothing changed\n`);
+        return Promise.resolve();
+      }
       withDb(options.dataDir, (db) => grantAccess(db, user, target, options.write));
       io.stderr.write(`${user} may now ${options.write ? "read and push to" : "read"} ${repo}\n`);
       return Promise.resolve();
     },
   };
+}
+
+function tokenOptions(expires: string | undefined): TokenOptions {
+  return expires === undefined ? {} : { expiresAt: parseExpiry(expires) };
+}
+
+function describeToken(token: string, options: TokenOptions): string {
+  const id = tokenId(hashToken(token));
+  return options.expiresAt ? `token ${id}, expires ${options.expiresAt.toISOString()}` : `token ${id}, valid until revoked`;
+}
+
+/** Columns padded to their widest cell, for a terminal. */
+function formatTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
 }

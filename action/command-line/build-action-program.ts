@@ -5,9 +5,12 @@ import type { ActionOptions } from "../action-config.js";
 export interface ActionCommands {
   serve(options: ActionOptions & { config?: string }): Promise<void>;
   forgeHook(target: string, options: ActionOptions & { config?: string }): Promise<void>;
-  userAdd(name: string, options: { admin: boolean; dataDir?: string }): Promise<void>;
-  userToken(name: string, options: { dataDir?: string }): Promise<void>;
-  grant(user: string, repo: string, options: { write: boolean; dataDir?: string }): Promise<void>;
+  userAdd(name: string, options: { admin: boolean; expires?: string; dataDir?: string }): Promise<void>;
+  userToken(name: string, options: { expires?: string; dataDir?: string }): Promise<void>;
+  userList(options: { json: boolean; dataDir?: string }): Promise<void>;
+  userRevoke(name: string, options: { dataDir?: string }): Promise<void>;
+  tokenRevoke(name: string, options: { dataDir?: string }): Promise<void>;
+  grant(user: string, repo: string, options: { write: boolean; revoke: boolean; dataDir?: string }): Promise<void>;
 }
 
 export interface ProgramOutput {
@@ -15,6 +18,7 @@ export interface ProgramOutput {
   writeErr(text: string): void;
 }
 
+const EXPIRES_HELP = "the token stops working after this long: 12h, 30d, 8w (default: until revoked)";
 const DATA_DIR_HELP = "the action's data folder (env AILAB_ACTION_DIR; default ~/.local/share/ailab/action)";
 
 /** The forge settings, shared by `serve` and `forge hook`. */
@@ -54,7 +58,11 @@ export function buildActionProgram(commands: ActionCommands, output: ProgramOutp
     .addOption(new Option("--poll-min-ms <ms>", "relay polling while tasks are in flight (default 1000)").env("AILAB_POLL_MIN_MS"))
     .addOption(new Option("--poll-max-ms <ms>", "relay polling cap when idle (default 15000)").env("AILAB_POLL_MAX_MS"))
     .option("--forge-max-asset-mb <mb>", "release assets larger than this stay with ailab and the release links them (env AILAB_FORGE_MAX_ASSET_MB; default 2048)")
-    .option("--reconcile-ms <ms>", "with a forge: how often every hooked repository is compared with the forge, for lost deliveries (env AILAB_RECONCILE_MS; default 300000)");
+    .option("--reconcile-ms <ms>", "with a forge: how often every hooked repository is compared with the forge, for lost deliveries (env AILAB_RECONCILE_MS; default 300000)")
+    .option("--max-waiting-tasks <n>", "tasks one user may have submitted or queued; the push past it gets an error status (env AILAB_MAX_WAITING_TASKS; default 20)")
+    .option("--max-repos-per-user <n>", "built-in git host: repositories one user may create (env AILAB_MAX_REPOS_PER_USER; default 50)")
+    .option("--max-git-per-user <n>", "built-in git host: git requests one user may have running at once, more get 503 (env AILAB_MAX_GIT_PER_USER; default 4)")
+    .option("--max-push-mb <mb>", "built-in git host: the largest push taken, in MiB (env AILAB_MAX_PUSH_MB; default 200)");
   addForgeOptions(serve).action((options: ActionOptions & { config?: string }) => commands.serve(options));
 
   const forge = program.command("forge").description("connect the action to a Gitea, Forgejo or GitHub");
@@ -70,20 +78,42 @@ export function buildActionProgram(commands: ActionCommands, output: ProgramOutp
     .command("add <name>")
     .description("create a user and print their token (shown once; only its hash is kept)")
     .option("--admin", "the user may read, push and see tasks everywhere", false)
+    .option("--expires <duration>", EXPIRES_HELP)
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action((name: string, options: { admin: boolean; dataDir?: string }) => commands.userAdd(name, options));
+    .action((name: string, options: { admin: boolean; expires?: string; dataDir?: string }) => commands.userAdd(name, options));
   user
     .command("token <name>")
     .description("issue another token for a user and print it (older tokens stay valid)")
+    .option("--expires <duration>", EXPIRES_HELP)
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action((name: string, options: { dataDir?: string }) => commands.userToken(name, options));
+    .action((name: string, options: { expires?: string; dataDir?: string }) => commands.userToken(name, options));
+  user
+    .command("list")
+    .description("every user: admin or not, live and issued tokens, created, last used")
+    .option("--json", "one JSON array on stdout, for scripts", false)
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .action((options: { json: boolean; dataDir?: string }) => commands.userList(options));
+  user
+    .command("revoke <name>")
+    .description("revoke every token of a user, at once (their next request is refused; grants stay)")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .action((name: string, options: { dataDir?: string }) => commands.userRevoke(name, options));
+
+  program
+    .command("token")
+    .description("manage single tokens")
+    .command("revoke <id-or-prefix>")
+    .description("revoke one token: its id (from token creation or user list) or ailab_ and its first 6-8 hex digits")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .action((name: string, options: { dataDir?: string }) => commands.tokenRevoke(name, options));
 
   program
     .command("grant <user> <owner/repo>")
-    .description("let a user read a repository (and with --write, push to it) and see its tasks")
+    .description("let a user read a repository (and with --write, push to it) and see its tasks; --revoke takes it back")
     .option("--write", "allow pushing too", false)
+    .option("--revoke", "remove the grant instead", false)
     .option("--data-dir <dir>", DATA_DIR_HELP)
-    .action((name: string, repo: string, options: { write: boolean; dataDir?: string }) => commands.grant(name, repo, options));
+    .action((name: string, repo: string, options: { write: boolean; revoke: boolean; dataDir?: string }) => commands.grant(name, repo, options));
 
   return program;
 }

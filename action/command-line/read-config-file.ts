@@ -15,6 +15,10 @@ const TOP_LEVEL: Record<string, keyof ActionOptions> = {
   poll_min_ms: "pollMinMs",
   poll_max_ms: "pollMaxMs",
   reconcile_ms: "reconcileMs",
+  max_waiting_tasks: "maxWaitingTasks",
+  max_repos_per_user: "maxReposPerUser",
+  max_git_per_user: "maxGitPerUser",
+  max_push_mb: "maxPushMb",
 };
 const FORGE_TABLE: Record<string, keyof ActionOptions> = {
   kind: "forge",

@@ -1,4 +1,4 @@
-import { drainInbox, inboxes } from "../../core/protocol/mailbox.js";
+import { drainInbox, inboxes, InboxMemory } from "../../core/protocol/mailbox.js";
 import { ToAction } from "../../core/protocol/messages.js";
 import type { ActionContext } from "../action-context.js";
 import { applyToAction } from "./apply-to-action.js";
@@ -7,10 +7,11 @@ import { applyToAction } from "./apply-to-action.js";
  * Applies everything the runners sent (one LIST of the action's inbox).
  * Returns how many task messages (events, completions) arrived: heartbeats
  * come all the time and do not count as work, so they do not keep the relay
- * loop polling fast. `setAside` holds, from one call to the next, the
- * messages of a newer protocol left in the inbox (see drainInbox).
+ * loop polling fast. `memory` holds, from one call to the next, the
+ * messages of a newer protocol left in the inbox and the failed applies
+ * (see drainInbox).
  */
-export async function readActionInbox(ctx: ActionContext, setAside: Set<string> = new Set()): Promise<number> {
+export async function readActionInbox(ctx: ActionContext, memory: InboxMemory = new InboxMemory()): Promise<number> {
   let taskMessages = 0;
   await drainInbox(
     ctx.store,
@@ -22,7 +23,7 @@ export async function readActionInbox(ctx: ActionContext, setAside: Set<string> 
       if (message.body.kind !== "heartbeat") taskMessages++;
     },
     ctx.log,
-    setAside,
+    memory,
   );
   return taskMessages;
 }

@@ -1,3 +1,4 @@
+import { InboxMemory } from "../../core/protocol/mailbox.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { syncForge } from "../forge/sync-forge.js";
 import { handleDeliveries } from "../forge/webhook/handle-deliveries.js";
@@ -24,7 +25,7 @@ export interface RelayLoop {
  * delivery the forge dropped is found). Adaptive: every `pollMinMs` while tasks are in flight or
  * something happened, doubling to `pollMaxMs` when idle.
  */
-export function startRelayLoop(ctx: ActionContext, setAside: Set<string> = new Set()): RelayLoop {
+export function startRelayLoop(ctx: ActionContext, inbox: InboxMemory = new InboxMemory()): RelayLoop {
   const { pollMinMs, pollMaxMs } = ctx.config;
   let stopped = false;
   let woken = false;
@@ -35,7 +36,7 @@ export function startRelayLoop(ctx: ActionContext, setAside: Set<string> = new S
 
   const cycle = async (): Promise<boolean> => {
     let busy = (await deliverOutbox(ctx.db, ctx.store, ctx.log, () => nowIso(ctx))) > 0;
-    const applied = await readActionInbox(ctx, setAside);
+    const applied = await readActionInbox(ctx, inbox);
     busy = (await handleDeliveries(ctx)) > 0 || busy;
     if (ctx.remote && ctx.clock.now() >= nextReconcile) {
       nextReconcile = ctx.clock.now() + ctx.config.reconcileMs;

@@ -23,10 +23,11 @@ export interface ForgeUpdate {
  * Records what the forge must be told about a task, in the same transaction
  * as the state change (the caller's): every change of state is its own row,
  * sent in order; a progress update replaces one not yet sent; an ended task
- * also gets its release. Nothing is lost when the forge is down: the rows
+ * also gets its release, unless `release` is false (a push refused at the
+ * door is only a status). Nothing is lost when the forge is down: the rows
  * wait (see syncForge).
  */
-export function enqueueForgeUpdate(db: Db, taskId: string, state: TaskState, description: string, nowMs: number): void {
+export function enqueueForgeUpdate(db: Db, taskId: string, state: TaskState, description: string, nowMs: number, release = true): void {
   const last = db
     .prepare("SELECT id, task_state, description, created_ms, sent_ms FROM forge_outbox WHERE task_id = ? AND kind = 'status' ORDER BY id DESC LIMIT 1")
     .get(taskId) as { id: number; task_state: string; description: string; created_ms: number; sent_ms: number | null } | undefined;
@@ -42,7 +43,7 @@ export function enqueueForgeUpdate(db: Db, taskId: string, state: TaskState, des
   // A change of state goes at once, so a progress update held back before it is released too (order is kept).
   db.prepare("UPDATE forge_outbox SET not_before = 0 WHERE task_id = ? AND sent_ms IS NULL").run(taskId);
   insert(db, taskId, "status", state, description, nowMs, 0);
-  if (isFinal(state)) insert(db, taskId, "release", state, description, nowMs, 0);
+  if (isFinal(state) && release) insert(db, taskId, "release", state, description, nowMs, 0);
 }
 
 function insert(db: Db, taskId: string, kind: string, state: string, description: string, nowMs: number, notBefore: number): void {

@@ -5,6 +5,8 @@ export interface CgiRequest {
   projectRoot: string;
   pathInfo: string;
   remoteUser: string;
+  /** receive.maxInputSize: a pack larger than this is refused by git itself, and nothing of it is kept. */
+  maxPushBytes?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export function serveWithHttpBackend(
     GATEWAY_INTERFACE: "CGI/1.1",
     SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
     // Pushing over HTTP is off by default in git; our own auth decided already.
-    GIT_CONFIG_COUNT: "3",
+    GIT_CONFIG_COUNT: cgi.maxPushBytes === undefined ? "3" : "4",
     GIT_CONFIG_KEY_0: "http.receivepack",
     GIT_CONFIG_VALUE_0: "true",
     // The action's own refs (statuses as notes, result tags) cannot be pushed over.
@@ -43,6 +45,7 @@ export function serveWithHttpBackend(
     GIT_CONFIG_VALUE_1: "refs/notes/ailab",
     GIT_CONFIG_KEY_2: "receive.hideRefs",
     GIT_CONFIG_VALUE_2: "refs/tags/ailab/",
+    ...(cgi.maxPushBytes === undefined ? {} : { GIT_CONFIG_KEY_3: "receive.maxInputSize", GIT_CONFIG_VALUE_3: String(cgi.maxPushBytes) }),
   };
   const encoding = req.headers["content-encoding"];
   if (encoding) env.HTTP_CONTENT_ENCODING = encoding;

@@ -21,12 +21,7 @@ export class Repositories {
   }
 
   async exists(repo: RepoName): Promise<boolean> {
-    try {
-      return (await stat(join(this.gitDir(repo), "HEAD"))).isFile();
-    } catch (e) {
-      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return false;
-      throw e;
-    }
+    return isFile(join(this.gitDir(repo), "HEAD"));
   }
 
   /** `git init --bare` (push-to-create). Creating one that exists is harmless. */
@@ -34,6 +29,28 @@ export class Repositories {
     const dir = this.gitDir(repo);
     await mkdir(dir, { recursive: true });
     await this.git.run(["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+  }
+
+  /** How many repositories `owner` has on disk (the per-user cap counts these). */
+  async countOwnedBy(owner: string): Promise<number> {
+    if (!isRepoName({ owner, name: "x" })) return 0;
+    return (await readNames(join(this.root, owner))).filter((entry) => entry.endsWith(".git")).length;
+  }
+
+  /**
+   * A bare repository with nothing in it, beside (not inside) `root`: what
+   * the first push to a new repository is shown (the ref advertisement of
+   * `info/refs?service=git-receive-pack`), so that the GET creates nothing;
+   * the repository is created by the POST that carries the push.
+   */
+  async emptyRepository(): Promise<{ projectRoot: string; pathInfo: string }> {
+    const projectRoot = `${this.root}-empty`;
+    const dir = join(projectRoot, "empty.git");
+    if (!(await isFile(join(dir, "HEAD")))) {
+      await mkdir(dir, { recursive: true });
+      await this.git.run(["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+    }
+    return { projectRoot, pathInfo: "/empty.git/info/refs" };
   }
 
   /** Every repository on disk, for reconciling at start. */
@@ -55,6 +72,15 @@ async function readNames(dir: string): Promise<string[]> {
     return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   } catch (e) {
     if (errnoCode(e) === "ENOENT") return [];
+    throw e;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return false;
     throw e;
   }
 }

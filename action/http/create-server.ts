@@ -4,6 +4,7 @@ import { serveApi } from "../api/api-routes.js";
 import { serveWebhook } from "../forge/webhook/serve-webhook.js";
 import { serveGit } from "../githost/serve-git.js";
 import { checkReadiness } from "./readiness.js";
+import { crossSiteRefusal } from "./cross-site.js";
 import { sendError, sendJson } from "./respond.js";
 import { serveTaskPage } from "./task-page.js";
 
@@ -11,13 +12,17 @@ import { serveTaskPage } from "./task-page.js";
  * The action's one HTTP server: `/git/...` (the built-in git host) or, with
  * a forge, `/forge/webhook` (its deliveries), `/api/...` (the CLI's API)
  * `/tasks/<id>` (the task page), `/healthz` (alive) and `/readyz` (the
- * database, relay and forge answer; 503 naming what does not). A handler
+ * database, relay and forge answer; 503 naming what does not). A
+ * state-changing request from another site (its Origin or Sec-Fetch-Site
+ * says so) is 403 before any of them. A handler
  * that throws answers 500 and is logged; the server carries on.
  */
 export function createActionServer(ctx: ActionContext): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const handle = async () => {
+      const crossSite = crossSiteRefusal(req, ctx.baseUrl());
+      if (crossSite) return sendError(res, 403, "CrossSite", crossSite);
       if (ctx.remote) {
         if (url.pathname === "/forge/webhook") return serveWebhook(ctx, ctx.remote.config, req, res, () => ctx.wake());
       } else if (url.pathname.startsWith("/git/")) {

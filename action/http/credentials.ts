@@ -14,3 +14,9 @@ export function tokenFromRequest(req: IncomingMessage): string | undefined {
   const colon = decoded.indexOf(":");
   return colon >= 0 ? decoded.slice(colon + 1) || undefined : undefined;
 }
+
+/** How the request carries its token: a browser remembers and resends Basic on its own, never Bearer. */
+export function credentialScheme(req: IncomingMessage): "bearer" | "basic" | undefined {
+  const scheme = req.headers.authorization?.trim().split(/\s+/, 1)[0]?.toLowerCase();
+  return scheme === "bearer" || scheme === "basic" ? scheme : undefined;
+}

@@ -10,10 +10,11 @@ import { authenticate } from "./authenticate.js";
  * token as the password); the full dashboard comes later.
  */
 export async function serveTaskPage(ctx: ActionContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  const user = await authenticate(ctx.accounts, req);
+  const auth = await authenticate(ctx.accounts, req);
+  const user = auth.user;
   if (!user) {
     res.writeHead(401, { "WWW-Authenticate": 'Basic realm="ailab"', "Content-Type": "text/plain; charset=utf-8" });
-    res.end("sign in with any user name and your ailab token as the password\n");
+    res.end(`${"reason" in auth ? `${auth.reason}\n` : ""}sign in with any user name and your ailab token as the password\n`);
     return;
   }
   const task = await findVisibleTask(ctx.db, ctx.accounts, user, id);

@@ -1,7 +1,8 @@
 import { newTaskId } from "../../core/ids.js";
-import { inboxes, sealMessage } from "../../core/protocol/mailbox.js";
+import { inboxes, MAX_MESSAGE_BYTES, sealMessage } from "../../core/protocol/mailbox.js";
 import type { Submit } from "../../core/protocol/messages.js";
 import { publishEnv, publishSnapshot } from "../../core/snapshot/publish-snapshot.js";
+import { formatBytes } from "../../core/task/task-limits.js";
 import { nowIso, type ActionContext } from "../action-context.js";
 import { markPushHandled, type PendingPush } from "../push/record-pushes.js";
 import { enqueueMessage } from "../relay/outbox.js";
@@ -17,6 +18,7 @@ import { planTask } from "./plan-task.js";
 import { readBlobBytes, readCommitTree, type CommitFile } from "./read-commit-tree.js";
 import { readCommitPythonAsk } from "./read-commit-python-ask.js";
 import { selectSnapshotFiles } from "./select-snapshot-files.js";
+import { waitingCapRefusal } from "./waiting-cap.js";
 
 /**
  * Turns one recorded push into a task. The commit's tree is read in-process
@@ -27,7 +29,9 @@ import { selectSnapshotFiles } from "./select-snapshot-files.js";
  * published to the relay (only missing objects are written) and a signed
  * Submit goes to that runner's inbox through the outbox, in the same transaction as the
  * task row and the push being marked handled. Older unfinished tasks of the
- * same branch are superseded (cancelled). Returns the new task id.
+ * same branch are superseded (cancelled). A user with maxWaitingTasks tasks
+ * waiting already gets an error task naming the limit, and nothing is sent.
+ * Returns the new task id.
  */
 export async function submitPush(ctx: ActionContext, push: PendingPush): Promise<string> {
   const repo = parseRepoName(push.repo);
@@ -48,6 +52,17 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
       markPushHandled(ctx.db, push.id, taskId, base.now);
     })();
     log.info("task file invalid", { task: taskId, description });
+    return taskId;
+  }
+  // Caps at the door: past the user's waiting tasks, the push is an error status and nothing is sent.
+  const overCap = waitingCapRefusal(ctx.db, push.pusher, ctx.config.limits.maxWaitingTasks, plan.task.supersede === false ? undefined : { repo: push.repo, branch });
+  if (overCap) {
+    ctx.db.transaction(() => {
+      // A status only: 480 refused pushes must not become 480 releases.
+      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description: overCap, release: false });
+      markPushHandled(ctx.db, push.id, taskId, base.now);
+    })();
+    log.info("push refused: too many tasks waiting", { task: taskId, user: push.pusher, limit: ctx.config.limits.maxWaitingTasks });
     return taskId;
   }
   const files = new Map(tree.files.map((f) => [f.path, f]));
@@ -82,10 +97,21 @@ export async function submitPush(ctx: ActionContext, push: PendingPush): Promise
     submittedAt: ctx.clock.now(),
   };
   // A newer push cancels the branch's unfinished tasks unless its task.toml says `supersede = false`.
+  const message = sealMessage(inboxes.runner(choice.runner), submit, ctx.config.secret, ctx.clock.now());
+  // The runner sets aside, unread, any message over the cap: such a task would never run, so say so now.
+  if (message.bytes.byteLength > MAX_MESSAGE_BYTES) {
+    const description = `error: the task is too large to send to a runner (${formatBytes(message.bytes.byteLength)}, limit ${formatBytes(MAX_MESSAGE_BYTES)}); shorten task.toml`;
+    ctx.db.transaction(() => {
+      insertTask(ctx.db, { ...base, name: plan.task.name, state: "error", description });
+      markPushHandled(ctx.db, push.id, taskId, base.now);
+    })();
+    log.info("task too large to send", { task: taskId, bytes: message.bytes.byteLength });
+    return taskId;
+  }
   const older = plan.task.supersede === false ? [] : listUnfinishedTasks(ctx.db, { repo: push.repo, branch });
   ctx.db.transaction(() => {
     insertTask(ctx.db, { ...base, name: plan.task.name, state: "submitted", description: "submitted", runner: choice.runner });
-    enqueueMessage(ctx.db, sealMessage(inboxes.runner(choice.runner), submit, ctx.config.secret, ctx.clock.now()), base.now);
+    enqueueMessage(ctx.db, message, base.now);
     markPushHandled(ctx.db, push.id, taskId, base.now);
     for (const task of older) requestCancel(ctx, task, `superseded by ${push.commit.slice(0, 12)} (task ${taskId})`);
   })();

@@ -50,6 +50,8 @@ export type NewTask = Pick<TaskRecord, "id" | "user" | "repo" | "branch" | "comm
   now: string;
   /** The runner it is sent to; absent for a task that is not sent. */
   runner?: string;
+  /** False: the forge gets its status only, no release (a push refused at the door). */
+  release?: boolean;
 };
 
 /** Inserts a task; its forge state follows from its state, and the forge is yet to be told (the forge outbox). */
@@ -72,7 +74,7 @@ export function insertTask(db: Db, task: NewTask): void {
       task.now,
       task.runner ?? null,
     );
-    enqueueForgeUpdate(db, task.id, task.state, task.description, Date.parse(task.now));
+    enqueueForgeUpdate(db, task.id, task.state, task.description, Date.parse(task.now), task.release ?? true);
   })();
 }
 

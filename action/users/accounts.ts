@@ -1,6 +1,6 @@
 import type { Db } from "../action-db.js";
 import { canRead, canWrite, isOwner } from "./access.js";
-import { findUserByToken, type User } from "./user-store.js";
+import { checkToken, describeRefusal, findUserByToken, type User } from "./user-store.js";
 
 /** What a user may do with a repository, from least to most. */
 export type Permission = "none" | "read" | "write" | "admin";
@@ -22,6 +22,14 @@ export interface Accounts {
   authenticate(token: string): Promise<User | undefined>;
   /** What `user` may do with `repo` ("owner/name"). */
   permission(user: User, repo: string): Promise<Permission>;
+  /** Why `authenticate` refused a token, for the 401: an expired or revoked one says so. */
+  refusal(token: string): string;
+}
+
+/** The 401 text for one of ailab's own tokens that `authenticate` refused. */
+export function localRefusal(db: Db, token: string): string {
+  const check = checkToken(db, token);
+  return "user" in check ? describeRefusal({ refused: "unknown" }) : describeRefusal(check);
 }
 
 /** ailab's own: tokens from `ailab-action user add`, the owner by name, grants from `ailab-action grant`. */
@@ -33,5 +41,6 @@ export function builtinAccounts(db: Db): Accounts {
       if (canWrite(db, user, repo)) return Promise.resolve("write");
       return Promise.resolve(canRead(db, user, repo) ? "read" : "none");
     },
+    refusal: (token) => localRefusal(db, token),
   };
 }

@@ -13,3 +13,16 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return sha256(token);
 }
+
+/**
+ * A token's public name: the first 12 hex digits of its hash. Safe to show
+ * and log (it cannot be turned back into the token); `token revoke` takes it.
+ */
+export function tokenId(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+/** The first 8 hex digits after `ailab_`: enough to find a leaked token among a user's, too few to guess the rest. */
+export function tokenPrefix(token: string): string {
+  return token.slice("ailab_".length, "ailab_".length + 8);
+}

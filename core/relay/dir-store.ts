@@ -1,10 +1,10 @@
 import { constants, createReadStream } from "node:fs";
-import { access, copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { errnoCode } from "../errors.js";
-import { assertRelayKey, type RelayStore } from "./relay-store.js";
+import { assertRelayKey, type BoundedValue, type RelayStore } from "./relay-store.js";
 
 /** A temporary file of ours: the key's name, then `.tmp-` and 12 hex digits. */
 const TEMP_NAME = /\.tmp-[0-9a-f]{12}$/;
@@ -104,6 +104,36 @@ export class DirRelayStore implements RelayStore {
     }
   }
 
+  async getAtMost(key: string, maxBytes: number): Promise<BoundedValue | undefined> {
+    let file;
+    try {
+      // O_NONBLOCK: a named pipe put where a message should be must not hang the reader (fstat below turns it away).
+      file = await open(this.path(key), constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return undefined;
+      throw e;
+    }
+    try {
+      // The size of the open file, not of the name: a file swapped in after
+      // the check cannot be read past the bound either (the read below stops
+      // one byte beyond it).
+      const info = await file.stat();
+      if (!info.isFile()) return undefined;
+      if (info.size > maxBytes) return { tooLarge: info.size };
+      const buffer = Buffer.alloc(maxBytes + 1);
+      let filled = 0;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+        if (filled > maxBytes) return { tooLarge: Math.max(info.size, filled) };
+      }
+      return { bytes: buffer.subarray(0, filled) };
+    } finally {
+      await file.close();
+    }
+  }
+
   async getStream(key: string): Promise<Readable | undefined> {
     const path = this.path(key);
     if (!(await this.isFile(path))) return undefined;
@@ -164,5 +194,17 @@ export class DirRelayStore implements RelayStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const source = this.path(from);
+    const target = this.path(to);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(source, target);
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT") return;
+      throw e;
+    }
   }
 }

@@ -8,6 +8,12 @@ export const relayKeys = {
   logChunk: (taskId: string, offset: number) => `logs/${taskId}/${String(offset).padStart(14, "0")}`,
   resultPrefix: (taskId: string) => `results/${taskId}/`,
   result: (taskId: string, name: string) => `results/${taskId}/${name}`,
+  /**
+   * Where a message that can never be read is moved, under its own key:
+   * outside every inbox, so it is neither listed nor read again, and kept
+   * for an admin to look at.
+   */
+  rejected: (key: string) => `rejected/${key}`,
 };
 
 /** The byte offset a log chunk key starts at. */

@@ -16,6 +16,14 @@ export interface RelayStore {
   putFile(key: string, path: string, options?: { ifAbsent?: boolean }): Promise<boolean>;
   /** The value, or `undefined` when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The value if it is at most `maxBytes` long; `{ tooLarge: size }` when it
+   * is longer, found out from its size (stat, or the response's
+   * Content-Length) without reading it; `undefined` when it does not exist.
+   * For values anyone with write access to the store could have dropped
+   * there, such as inbox messages.
+   */
+  getAtMost(key: string, maxBytes: number): Promise<BoundedValue | undefined>;
   /** A stream of the value, or `undefined`; for large artifacts. */
   getStream(key: string): Promise<Readable | undefined>;
   has(key: string): Promise<boolean>;
@@ -35,6 +43,12 @@ export interface RelayStore {
    * checks; a store without it is probed with a LIST.
    */
   probe?(): Promise<void>;
+  /**
+   * Moves a value to another key without reading it through this process
+   * (dir: rename; S3: a server-side copy, then delete). A missing `from`
+   * is not an error.
+   */
+  move(from: string, to: string): Promise<void>;
 }
 
 /** Sweeps the store's leftovers at an agent's start, logging what went; a failure is a warning, never a failed start. */
@@ -46,6 +60,9 @@ export async function sweepRelayLeftovers(store: RelayStore, nowMs: number, log:
     log.warn("sweeping the relay's temporary files failed", { error: e });
   }
 }
+
+/** What `getAtMost` found: the bytes, or only the size of a value too large to read. */
+export type BoundedValue = { bytes: Uint8Array } | { tooLarge: number };
 
 const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/;
 

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -11,7 +12,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { assertRelayKey, type RelayStore } from "./relay-store.js";
+import { assertRelayKey, type BoundedValue, type RelayStore } from "./relay-store.js";
 
 /** Where the relay lives in S3 (MinIO, AWS, any S3 API). */
 export interface S3RelayConfig {
@@ -99,6 +100,36 @@ export class S3RelayStore implements RelayStore {
     return body ? Buffer.from(await body.transformToByteArray()) : undefined;
   }
 
+  async getAtMost(key: string, maxBytes: number): Promise<BoundedValue | undefined> {
+    let out;
+    try {
+      out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+    } catch (e) {
+      if (status(e) === 404) return undefined;
+      throw e;
+    }
+    const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+    if (!body) return undefined;
+    const size = out.ContentLength ?? 0;
+    // Decided from the headers: the body of a value too large is never read,
+    // only its connection closed; a body longer than it said is cut off too.
+    if (size > maxBytes) {
+      body.destroy?.();
+      return { tooLarge: size };
+    }
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of body) {
+      length += chunk.byteLength;
+      if (length > maxBytes) {
+        body.destroy?.();
+        return { tooLarge: length };
+      }
+      chunks.push(chunk);
+    }
+    return { bytes: Buffer.concat(chunks) };
+  }
+
   async getStream(key: string): Promise<Readable | undefined> {
     const body = await this.body(key);
     return body ? Readable.from(body as unknown as AsyncIterable<Uint8Array>) : undefined;
@@ -150,6 +181,18 @@ export class S3RelayStore implements RelayStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    // Keys are plain (assertRelayKey allows no character that needs escaping in CopySource).
+    const source = `${this.bucket}/${this.key(from)}`;
+    try {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.key(to), CopySource: source }));
+    } catch (e) {
+      if (status(e) === 404) return;
+      throw e;
+    }
+    await this.delete(from);
   }
 }
 

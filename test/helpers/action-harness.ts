@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readActionConfig, type ActionConfig } from "../../action/action-config.js";
+import type { LimitOptions } from "../../action/action-limits.js";
 import { openActionDb } from "../../action/action-db.js";
 import { startAction, type RunningAction } from "../../action/start-action.js";
 import { addUser } from "../../action/users/user-store.js";
@@ -42,9 +43,12 @@ export interface ActionHarness {
 /**
  * Starts an action for one test; the test's end stops it and removes its
  * folder. `wrapStore` puts something in front of the real directory relay
- * (to simulate an outage).
+ * (to simulate an outage); `limits` sets the per-user caps.
  */
-export async function startActionHarness(t: TestContext, options: { wrapStore?: (store: RelayStore) => RelayStore } = {}): Promise<ActionHarness> {
+export async function startActionHarness(
+  t: TestContext,
+  options: { wrapStore?: (store: RelayStore) => RelayStore; limits?: LimitOptions } = {},
+): Promise<ActionHarness> {
   const root = await tempDir(t, "ailab-action-");
   const dataDir = join(root, "action");
   const relayDir = join(root, "relay");
@@ -53,7 +57,7 @@ export async function startActionHarness(t: TestContext, options: { wrapStore?: 
   const tokens = { alice: addUser(db, "alice"), bob: addUser(db, "bob"), root: addUser(db, "root", { admin: true }) };
   db.close();
   const config = readActionConfig(
-    { dataDir, relayDir, secret: ACTION_TEST_SECRET, listen: "127.0.0.1:0", runnerName: "local", pollMinMs: 20, pollMaxMs: 100 },
+    { dataDir, relayDir, secret: ACTION_TEST_SECRET, listen: "127.0.0.1:0", runnerName: "local", pollMinMs: 20, pollMaxMs: 100, ...options.limits },
     { PATH: process.env.PATH },
   );
   const relay = new DirRelayStore(relayDir);

@@ -69,6 +69,27 @@ export function relayStoreContract(name: string, newStore: (t: import("node:test
     assert.equal(await store.getStream("results/t/none"), undefined);
   });
 
+  test(`${name}: getAtMost reads a value up to the bound and only sizes a longer one`, async (t) => {
+    const store = await newStore(t);
+    await store.put("messages/to-action/small.json", Buffer.from("12345"));
+    await store.put("messages/to-action/big.json", Buffer.alloc(2048, 1));
+    const small = await store.getAtMost("messages/to-action/small.json", 5);
+    assert.ok(small && "bytes" in small);
+    assert.equal(text(small.bytes), "12345");
+    assert.deepEqual(await store.getAtMost("messages/to-action/big.json", 1024), { tooLarge: 2048 });
+    assert.equal(await store.getAtMost("messages/to-action/none.json", 1024), undefined);
+  });
+
+  test(`${name}: move takes a value to another key, and a missing one is no error`, async (t) => {
+    const store = await newStore(t);
+    await store.put("messages/to-action/x.json", Buffer.from("moved"));
+    await store.move("messages/to-action/x.json", "rejected/messages/to-action/x.json");
+    assert.equal(await store.has("messages/to-action/x.json"), false);
+    assert.equal(text(await store.get("rejected/messages/to-action/x.json")), "moved");
+    await store.move("messages/to-action/x.json", "rejected/messages/to-action/x.json");
+    assert.equal(text(await store.get("rejected/messages/to-action/x.json")), "moved");
+  });
+
   test(`${name}: keys that would leave the store are refused`, async (t) => {
     const store = await newStore(t);
     for (const key of ["../escape", "objects/../../x", "/abs", "a//b", ""]) {

@@ -1,8 +1,8 @@
 import { sha256 } from "../../../core/hash.js";
 import type { Db } from "../../action-db.js";
-import type { Accounts, Permission } from "../../users/accounts.js";
+import { localRefusal, type Accounts, type Permission } from "../../users/accounts.js";
 import { USER_NAME_PATTERN } from "../../users/names.js";
-import { findUser, findUserByToken, type User } from "../../users/user-store.js";
+import { checkToken, findUser, type User } from "../../users/user-store.js";
 import type { ForgeClient } from "./forge-client.js";
 
 /** How long a forge's answer is trusted: short, so a revoked token or permission stops working soon. */
@@ -24,8 +24,10 @@ export function createForgeAccounts(deps: { db: Db; client: ForgeClient; now: ()
   const permissions = new TtlCache<Permission>(PERMISSION_TTL_MS, deps.now);
   return {
     async authenticate(token) {
-      const local = findUserByToken(deps.db, token);
-      if (local) return local;
+      const local = checkToken(deps.db, token);
+      if ("user" in local) return local.user;
+      // An ailab token that expired or was revoked is not asked about at the forge.
+      if (local.refused !== "unknown") return undefined;
       if (token.length > 512 || /\s/.test(token)) return undefined;
       const key = sha256(token);
       const cached = tokens.get(key);
@@ -45,6 +47,7 @@ export function createForgeAccounts(deps: { db: Db; client: ForgeClient; now: ()
       permissions.set(key, permission);
       return permission;
     },
+    refusal: (token) => localRefusal(deps.db, token),
   };
 }
 

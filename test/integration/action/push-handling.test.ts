@@ -130,9 +130,11 @@ function bind(store: RelayStore): RelayStore {
     put: store.put.bind(store),
     putFile: store.putFile.bind(store),
     get: store.get.bind(store),
+    getAtMost: store.getAtMost.bind(store),
     getStream: store.getStream.bind(store),
     has: store.has.bind(store),
     list: store.list.bind(store),
     delete: store.delete.bind(store),
+    move: store.move.bind(store),
   };
 }

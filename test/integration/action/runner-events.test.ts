@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { mkdir, stat, truncate, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TaskView } from "../../../core/api/types.js";
@@ -152,4 +153,22 @@ test("cancel is 202 with a Cancel to the runner, the state waits for the runner,
   assert.equal(ended.forgeState, "failure");
   assert.match(ended.description, /cancel/);
   assert.equal((await h.api(h.tokens.alice, `/api/tasks/${task.id}/cancel`, { method: "POST" })).status, 409);
+});
+
+test("a 3 GiB 0.json dropped into the action's inbox is moved aside unread, and the runner's events behind it are applied", async (t) => {
+  const h = await startActionHarness(t);
+  const work = await tempDir(t);
+  const { task } = await pushTask(h, work);
+  const dropped = join(h.relay.root, inboxes.action(), "0.json");
+  await mkdir(dirname(dropped), { recursive: true });
+  await writeFile(dropped, "");
+  await truncate(dropped, 3 * 1024 ** 3); // sparse: costs no disk
+  const { ino } = await stat(dropped);
+  await send(h, event(task.id, 0, "running", "running 0:00:01"));
+  const running = await h.waitForTask(task.id, (v) => v.state === "running");
+  assert.equal(running.description, "running 0:00:01");
+  const aside = await stat(join(h.relay.root, relayKeys.rejected(`${inboxes.action()}0.json`)));
+  assert.equal(aside.ino, ino, "moved, not copied");
+  assert.ok(aside.blocks * 512 < 1024 * 1024, "still sparse: never read or written out");
+  await assert.rejects(stat(dropped), { code: "ENOENT" }, "nothing is left in the inbox's way");
 });

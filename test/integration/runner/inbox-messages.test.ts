@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROTOCOL_VERSION } from "../../../core/protocol/envelope.js";
@@ -100,4 +100,24 @@ test("a message of a newer protocol the runner cannot read stays in its inbox, a
   assert.equal(done.state, "success", done.description);
   await sleep(300); // a few more cycles
   assert.deepEqual(await world.store.list(inbox), [future.key]);
+});
+
+test("a 3 GiB 0.json dropped into the runner's inbox is moved aside unread, and a submit behind it runs", async (t) => {
+  const world = await createRunnerWorld(t);
+  const project = await publishProject(t, world.store, { "task.toml": taskToml(["echo hello"]) });
+  const inbox = inboxes.runner(TEST_RUNNER);
+  const dropped = join(world.relayDir, inbox, "0.json");
+  mkdirSync(join(world.relayDir, inbox), { recursive: true });
+  writeFileSync(dropped, "");
+  truncateSync(dropped, 3 * 1024 ** 3); // sparse: costs no disk
+  const { ino } = statSync(dropped);
+  await world.start();
+  const submit = project.submit();
+  await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, submit);
+  const done = await world.inbox.completion(submit.taskId);
+  assert.equal(done.state, "success", done.description);
+  assert.deepEqual(await world.store.list(inbox), []);
+  const aside = statSync(join(world.relayDir, "rejected", inbox, "0.json"));
+  assert.equal(aside.ino, ino, "moved, not copied");
+  assert.ok(aside.blocks * 512 < 1024 * 1024, "still sparse: never read or written out");
 });

@@ -11,7 +11,12 @@ function record(): { calls: unknown[][]; commands: ActionCommands; out: string[]
   return {
     calls,
     out: [],
-    commands: { serve: note("serve"), forgeHook: note("forgeHook"), userAdd: note("userAdd"), userToken: note("userToken"), grant: note("grant") },
+    commands: { serve: note("serve"), forgeHook: note("forgeHook"), userAdd: note("userAdd"), userToken: note("userToken"),
+      userList: note("userList"),
+      userRevoke: note("userRevoke"),
+      tokenRevoke: note("tokenRevoke"),
+      grant: note("grant"),
+    },
   };
 }
 
@@ -26,7 +31,16 @@ test("user add, user token and grant reach their commands with their options", a
   assert.deepEqual((await parse(["user", "add", "alice", "--admin", "--data-dir", "/d"])).calls, [["userAdd", "alice", { admin: true, dataDir: "/d" }]]);
   assert.deepEqual((await parse(["user", "add", "bob"])).calls, [["userAdd", "bob", { admin: false }]]);
   assert.deepEqual((await parse(["user", "token", "bob"])).calls, [["userToken", "bob", {}]]);
-  assert.deepEqual((await parse(["grant", "bob", "alice/proj", "--write"])).calls, [["grant", "bob", "alice/proj", { write: true }]]);
+  assert.deepEqual((await parse(["grant", "bob", "alice/proj", "--write"])).calls, [["grant", "bob", "alice/proj", { write: true, revoke: false }]]);
+});
+
+test("user list, user revoke, token revoke, grant --revoke and --expires reach their commands", async () => {
+  assert.deepEqual((await parse(["user", "list", "--json"])).calls, [["userList", { json: true }]]);
+  assert.deepEqual((await parse(["user", "revoke", "bob"])).calls, [["userRevoke", "bob", {}]]);
+  assert.deepEqual((await parse(["token", "revoke", "ailab_1a2b3c"])).calls, [["tokenRevoke", "ailab_1a2b3c", {}]]);
+  assert.deepEqual((await parse(["grant", "bob", "alice/proj", "--revoke"])).calls, [["grant", "bob", "alice/proj", { write: false, revoke: true }]]);
+  assert.deepEqual((await parse(["user", "token", "bob", "--expires", "30d"])).calls, [["userToken", "bob", { expires: "30d" }]]);
+  assert.deepEqual((await parse(["user", "add", "carol", "--expires", "12h"])).calls, [["userAdd", "carol", { admin: false, expires: "12h" }]]);
 });
 
 test("serve passes its flags", async () => {
