@@ -22,7 +22,7 @@ program
   .option("--python-install-mirror <url>", "where uv downloads Pythons from (AILAB_PYTHON_INSTALL_MIRROR, sets UV_PYTHON_INSTALL_MIRROR)")
   .option("--scheduler <kind>", "where jobs run: local (this machine) or slurm (AILAB_SCHEDULER, default: local)")
   .option("--partitions <names>", "Slurm partitions tasks may name, such as gpu,debug (AILAB_PARTITIONS, default: all that sinfo lists)")
-  .option("--max-jobs <n>", "jobs building or running at once with the local executor; the rest wait in order (AILAB_MAX_JOBS, default: 1)")
+  .option("--max-jobs <n>", "jobs released at once (building, running, or pending in Slurm); the rest wait in the runner's fair-share queue (AILAB_MAX_JOBS, default: 1 locally; with Slurm, as many as its GPUs and CPUs hold)")
   .option("--template <file>", "a replacement for templates/sbatch.hbs (AILAB_TEMPLATE)")
   .option("--poll-min-ms <ms>", "poll interval while work is in flight (AILAB_POLL_MIN_MS, default: 1000)")
   .option("--poll-max-ms <ms>", "poll interval cap when idle (AILAB_POLL_MAX_MS, default: 15000)")
@@ -32,7 +32,8 @@ program
   .option("--gpus <ids>", "GPUs jobs may use: auto, none, or indices/UUIDs such as 0,1 (AILAB_GPUS, default: auto)")
   .option("--max-jobs-per-user <n>", "jobs one user may have building or running at once; more wait in the runner's queue (AILAB_MAX_JOBS_PER_USER, default: no limit)")
   .option("--max-gpus-per-user <n>", "GPUs one user's jobs may hold at once (AILAB_MAX_GPUS_PER_USER, default: no limit)")
-  .option("--gpu-hours-per-user <h>", "GPU-hours one user may use over the budget period; a GPU task past it fails (AILAB_GPU_HOURS_PER_USER, default: no budget)")
+  .option("--gpu-hours-per-user <h>", "GPU-hours one user may use over the budget period, GPUs × time limit reserved for each released task; a GPU task that cannot fit fails (AILAB_GPU_HOURS_PER_USER, default: no budget)")
+  .option("--user-limits <file>", "a TOML file of limits for single users, [users.<name>] with gpu_hours, max_jobs, max_gpus (AILAB_USER_LIMITS)")
   .option("--budget-period-hours <h>", "how far back the budget and 'used least lately' look (AILAB_BUDGET_PERIOD_HOURS, default: 168)")
   .addHelpText("after", `\nEnvironment variables (a flag wins over its variable):\n${Object.entries(RUNNER_ENV_VARS).map(([k, v]) => `  ${k.padEnd(28)}${v}`).join("\n")}\n\nUV_* variables are passed to uv (e.g. UV_CACHE_DIR, UV_PYTHON_DOWNLOADS).`)
   .action(async (flags: RunnerFlags) => {

@@ -10,6 +10,7 @@ import { placeEntries } from "./materialize-project.js";
 import type { RunnerContext } from "./runner-context.js";
 import { isSchedulerOutage, isSubmitting, submittingHandle, type JobHandle, type JobSpec } from "./scheduler.js";
 import { partitionFor } from "./slurm/slurm-partitions.js";
+import { awaitTurnToSubmit } from "./submit-order.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
 /**
@@ -17,8 +18,9 @@ import { getTask, updateTask, type TaskRow } from "./task-rows.js";
  * the project laid out from the snapshot (a sweep: one copy per run), the
  * job's own venv over the environment (the project installed if it is a
  * package), the
- * batch script rendered, then the job handed to the scheduler and its handle
- * recorded. All of it can be run again after a crash. With a scheduler that
+ * batch script rendered, then, once the user's earlier tasks are with the
+ * scheduler (push order, see awaitTurnToSubmit), the job handed to the
+ * scheduler and its handle recorded. All of it can be run again after a crash. With a scheduler that
  * can find jobs again (Slurm), a "submitting" handle is recorded before the
  * submit, and a task found holding one is looked up first: a job the last
  * runner submitted is taken over, not laid out or submitted again. A failure
@@ -52,6 +54,7 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
       ...(runs > 0 ? { array: { runsDir: paths.runsDir, count: runs } } : {}),
     };
     await writeJobScripts(plan, paths.scriptFile, ctx.template);
+    await awaitTurnToSubmit(ctx, task, signal);
     if (!stillBuilding(ctx, task.id) || signal.aborted) return;
     await rm(paths.exitCodeFile, { force: true });
     updateTask(ctx.db, task.id, { envDir: paths.venvDir, ...(ctx.scheduler.find ? { handle: submittingHandle(ctx.scheduler, spec) } : {}) });
