@@ -59,7 +59,7 @@ export function parseUserLimits(text: string, file: string): Record<string, PerU
       if (known === undefined) throw bad(`${where}.${key}`, "gpu_hours, max_jobs or max_gpus");
       const ok = typeof value === "number" && Number.isFinite(value) && (known.hours ? value >= 0 : Number.isSafeInteger(value) && value >= 1);
       if (!ok) throw bad(`${where}.${key}`, known.hours ? "a number of GPU-hours such as 10 or 0.5" : "a whole number of at least 1");
-      limits[known.limit] = value as number;
+      limits[known.limit] = value;
     }
     out[user] = limits;
   }
