@@ -14,8 +14,9 @@ import { userUsage } from "./user-accounting.js";
  * `maxJobs` at once, and with Slurm the GPUs and CPUs of its partitions, so
  * that the runner's queue, not Slurm's first-come order, decides who goes
  * next. The local executor hands out GPUs: the next task that cannot get
- * its GPUs holds the head of the line, and nobody overtakes it. A task the
- * runner could never give enough GPUs ends with an error at once.
+ * its GPUs holds the head of the line, and nobody overtakes it. A task this
+ * machine could never give enough GPUs ends with an error at once (Slurm
+ * judges such a task itself, see Capacity).
  *
  * `notes` remembers the "waiting for …" line last sent for each queued
  * task, so that a note is sent once, and "queued" again when it no longer holds.
@@ -26,7 +27,7 @@ export function admitTasks(ctx: RunnerContext, notes: Map<string, string>): void
   const busy = new Set(active.flatMap((t) => t.gpuIds));
   const waiting = new Map<string, TaskRow>();
   for (const task of tasksIn(ctx.db, "queued")) {
-    const never = local ? allocateGpus(task.submit.task.resources.gpus, task.submit.task.resources.gpuType, ctx.gpus, new Set()) : beyondCluster(ctx, task);
+    const never = local ? allocateGpus(task.submit.task.resources.gpus, task.submit.task.resources.gpuType, ctx.gpus, new Set()) : { give: [] };
     if ("error" in never) end(ctx, task, "error", never.error);
     else waiting.set(task.id, task);
   }
@@ -79,16 +80,8 @@ function freeCapacity(ctx: RunnerContext, active: readonly TaskRow[]): Capacity 
     jobs: Math.max(0, ctx.config.scheduler.maxJobs - active.length),
     gpus: Math.max(0, ctx.capacity.gpus - sum((t) => t.submit.task.resources.gpus)),
     cpus: Math.max(0, ctx.capacity.cpus - sum((t) => t.submit.task.resources.cpus)),
+    total: ctx.capacity,
   };
-}
-
-/** A Slurm task asking for more GPUs or CPUs than the allowed partitions have in all: it would hold the head of the line forever. */
-function beyondCluster(ctx: RunnerContext, task: TaskRow): { give: [] } | { error: string } {
-  const { gpus, cpus } = task.submit.task.resources;
-  const has = ctx.capacity;
-  if (gpus > has.gpus) return { error: `the task asks for ${gpus} GPU${gpus === 1 ? "" : "s"}; this cluster's partitions have ${has.gpus}` };
-  if (cpus > has.cpus) return { error: `the task asks for ${cpus} CPUs; this cluster's partitions have ${has.cpus}` };
-  return { give: [] };
 }
 
 function waitingTask(task: TaskRow): WaitingTask {

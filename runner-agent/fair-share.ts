@@ -46,11 +46,17 @@ export interface UserUsage {
   reservedGpuHours: number;
 }
 
-/** What the scheduler side takes this cycle: more jobs, GPUs and CPUs (Infinity where it does not count). */
+/**
+ * What the scheduler side takes this cycle: more jobs, GPUs and CPUs
+ * (Infinity where it does not count), and the GPUs and CPUs it has in all.
+ * A task asking for more than that goes once the cluster is idle, and the
+ * scheduler has the last word (Slurm refuses it in its own words).
+ */
 export interface Capacity {
   jobs: number;
   gpus: number;
   cpus: number;
+  total?: { gpus: number; cpus: number };
 }
 
 export type Decision =
@@ -90,7 +96,7 @@ export function decideNext(waiting: readonly WaitingTask[], usage: ReadonlyMap<s
     if (eligible.length === 0) break;
     eligible.sort((a, b) => compareUsers(usageOf(a.user), usageOf(b.user)) || a.queuedAt - b.queuedAt);
     const next = eligible[0]!;
-    if (next.gpus > free.gpus || next.cpus > free.cpus) break;
+    if (Math.min(next.gpus, capacity.total?.gpus ?? Infinity) > free.gpus || Math.min(next.cpus, capacity.total?.cpus ?? Infinity) > free.cpus) break;
     decisions.push({ taskId: next.taskId, action: "dispatch" });
     queue.splice(queue.indexOf(next), 1);
     const u = usageOf(next.user);

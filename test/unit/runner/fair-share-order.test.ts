@@ -90,3 +90,9 @@ test("a user's own limits win over everyone's", () => {
     { taskId: "a3", action: "hold", reason: "waiting for your running jobs (limit 2 at once)" },
   ]);
 });
+
+test("a task asking for more than the cluster has in all goes once it is idle, for the scheduler to judge", () => {
+  const big = task("a1", "alice", 1, { gpus: 3, reservedGpuHours: 3 * MINUTE });
+  assert.deepEqual(released(decideNext([big], new Map(), WEEK, { jobs: Infinity, gpus: 1, cpus: 8, total: { gpus: 2, cpus: 8 } })), []);
+  assert.deepEqual(released(decideNext([big], new Map(), WEEK, { jobs: Infinity, gpus: 2, cpus: 8, total: { gpus: 2, cpus: 8 } })), ["a1"]);
+});
