@@ -28,7 +28,7 @@ export interface RunnerContext {
   /** The GPUs the local executor hands out (none for Slurm, which does that itself). */
   gpus: LocalGpu[];
   /**
-   * Slurm: the GPUs and CPUs of the allowed partitions, found at start; the
+   * Slurm: the GPUs and CPUs of the allowed partitions, asked of sinfo at start and with each heartbeat; the
    * runner releases no more at once. Unbounded for the local executor, which
    * hands out its GPUs itself (`gpus`) and counts jobs (`maxJobs`).
    */

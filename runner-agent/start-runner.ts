@@ -18,7 +18,7 @@ import { lockDataDir } from "./runner-lock.js";
 import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
 import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
-import { slurmCapacity, UNBOUNDED } from "./slurm/slurm-capacity.js";
+import { trySlurmCapacity, UNBOUNDED } from "./slurm/slurm-capacity.js";
 import { findUv } from "./find-uv.js";
 import { UvEnvBuilder } from "./uv-env-builder.js";
 
@@ -86,7 +86,7 @@ async function chooseScheduler(config: RunnerConfig, run: ProcessRunner, log: Lo
   if (config.scheduler.kind === "slurm") {
     const chosen = config.scheduler.partitions;
     const partitions: AllowedPartitions = chosen ? { names: chosen, chosenByAdmin: true } : { names: await listPartitions(run, config.baseEnv), chosenByAdmin: false };
-    const capacity = await slurmCapacity(partitions.names, run, config.baseEnv, log);
+    const capacity = (await trySlurmCapacity(partitions.names, run, config.baseEnv, log)) ?? UNBOUNDED;
     log.info("Slurm partitions tasks may use", { partitions: partitions.names, gpus: capacity.gpus, cpus: capacity.cpus });
     return { scheduler: new SlurmScheduler({ run, log, env: config.baseEnv }), partitions, gpus: [], capacity };
   }

@@ -17,14 +17,16 @@ const SINFO_CAPACITY_ARGS = ["-h", "-N", "-O", "NodeHost:|,Partition:|,CPUs:|,Gr
  * The GPUs and CPUs of the nodes in `partitions`, from one `sinfo` call (a
  * node in two partitions counts once). The runner releases no more than this
  * to Slurm at once, so its own queue, not Slurm's first-come order, decides
- * who goes next. A failed sinfo is a warning and leaves the release
- * unbounded (Slurm then queues what does not fit).
+ * who goes next. Asked at start and with each heartbeat, so nodes added or
+ * drained count. A failed sinfo is a warning and gives undefined: the caller
+ * keeps what it knew (at start, nothing: the release is then unbounded, and
+ * Slurm queues what does not fit).
  */
-export async function slurmCapacity(partitions: readonly string[], run: ProcessRunner, env: Record<string, string>, log: Logger): Promise<ClusterCapacity> {
+export async function trySlurmCapacity(partitions: readonly string[], run: ProcessRunner, env: Record<string, string>, log: Logger): Promise<ClusterCapacity | undefined> {
   const out = await run(["sinfo", ...SINFO_CAPACITY_ARGS], { env }).catch((e: unknown) => ({ exitCode: null, stdout: "", stderr: String(e) }));
   if (out.exitCode !== 0) {
-    log.warn("sinfo failed; jobs are released to Slurm without a bound on GPUs and CPUs", { exitCode: out.exitCode, stderr: out.stderr.trim() });
-    return UNBOUNDED;
+    log.warn("sinfo failed; the GPUs and CPUs jobs are released against stay as they were", { exitCode: out.exitCode, stderr: out.stderr.trim() });
+    return undefined;
   }
   return parseSinfoCapacity(out.stdout, partitions);
 }
