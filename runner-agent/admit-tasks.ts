@@ -1,18 +1,22 @@
-import { decideNext, type WaitingTask } from "./fair-share.js";
+import { reservedGpuHours } from "../core/task/task-reservation.js";
+import { decideNext, type Capacity, type WaitingTask } from "./fair-share.js";
 import { allocateGpus } from "./gpu-allocation.js";
 import type { RunnerContext } from "./runner-context.js";
 import { tasksIn, updateTask, type TaskRow } from "./task-rows.js";
 import { userUsage } from "./user-accounting.js";
 
 /**
- * Moves queued tasks on, once per cycle. Fair share decides the order (see
- * `decideNext`): the user who has used least lately goes first, a user at
- * their limit waits (and the task's status says why), a user over their
- * GPU-hour budget has the task fail. The local executor takes at most
- * `maxJobs` at once and hands out GPUs: the next task that cannot get its
- * GPUs holds the head of the line, and nobody overtakes it. A task this
- * machine could never give enough GPUs ends with an error at once. Slurm
- * queues jobs itself, so it gets every task the limits allow.
+ * Releases queued tasks, once per cycle. Fair share decides the order (see
+ * `decideNext`): the user with the fewest jobs released now and started
+ * lately goes first, a user at their limit or whose reservation does not fit
+ * their budget yet waits (and the task's status says why), a task that can
+ * never fit its user's budget fails. Nothing is released beyond capacity:
+ * `maxJobs` at once, and with Slurm the GPUs and CPUs of its partitions, so
+ * that the runner's queue, not Slurm's first-come order, decides who goes
+ * next. The local executor hands out GPUs: the next task that cannot get
+ * its GPUs holds the head of the line, and nobody overtakes it. A task this
+ * machine could never give enough GPUs ends with an error at once (Slurm
+ * judges such a task itself, see Capacity).
  *
  * `notes` remembers the "waiting for …" line last sent for each queued
  * task, so that a note is sent once, and "queued" again when it no longer holds.
@@ -30,8 +34,7 @@ export function admitTasks(ctx: RunnerContext, notes: Map<string, string>): void
   if (waiting.size === 0) return notes.clear();
 
   const limits = ctx.config.fairShare;
-  const slots = local ? Math.max(0, ctx.config.scheduler.maxJobs - active.length) : Number.POSITIVE_INFINITY;
-  const decisions = decideNext([...waiting.values()].map(waitingTask), userUsage(ctx.db, ctx.clock.now(), limits.periodHours), limits, slots);
+  const decisions = decideNext([...waiting.values()].map(waitingTask), userUsage(ctx.db, ctx.clock.now(), limits.periodHours), limits, freeCapacity(ctx, active));
   const held = new Map<string, string>();
   let headWaitsForGpus = false;
   for (const decision of decisions) {
@@ -70,8 +73,20 @@ function sayWhyTheyWait(ctx: RunnerContext, waiting: ReadonlyMap<string, TaskRow
   }
 }
 
+/** What may still be released this cycle: jobs under `maxJobs`, GPUs and CPUs the released tasks leave of the cluster's. */
+function freeCapacity(ctx: RunnerContext, active: readonly TaskRow[]): Capacity {
+  const sum = (pick: (t: TaskRow) => number) => active.reduce((total, t) => total + pick(t), 0);
+  return {
+    jobs: Math.max(0, ctx.config.scheduler.maxJobs - active.length),
+    gpus: Math.max(0, ctx.capacity.gpus - sum((t) => t.submit.task.resources.gpus)),
+    cpus: Math.max(0, ctx.capacity.cpus - sum((t) => t.submit.task.resources.cpus)),
+    total: ctx.capacity,
+  };
+}
+
 function waitingTask(task: TaskRow): WaitingTask {
-  return { taskId: task.id, user: task.submit.user, gpus: task.submit.task.resources.gpus, queuedAt: task.receivedAt };
+  const { resources } = task.submit.task;
+  return { taskId: task.id, user: task.submit.user, gpus: resources.gpus, cpus: resources.cpus, reservedGpuHours: reservedGpuHours(task.submit.task), queuedAt: task.receivedAt };
 }
 
 function end(ctx: RunnerContext, task: TaskRow, outcome: "error" | "failure", description: string): void {

@@ -12,6 +12,7 @@ import type { RunnerContext } from "./runner-context.js";
 import { isSchedulerOutage, isSubmitting, submittingHandle, type JobHandle, type JobSpec } from "./scheduler.js";
 import { jobSandboxArgs } from "./sandbox/job-sandbox.js";
 import { partitionFor } from "./slurm/slurm-partitions.js";
+import { awaitTurnToSubmit } from "./submit-order.js";
 import { getTask, updateTask, type TaskRow } from "./task-rows.js";
 
 /**
@@ -19,8 +20,9 @@ import { getTask, updateTask, type TaskRow } from "./task-rows.js";
  * the project laid out from the snapshot (a sweep: one copy per run), the
  * job's own venv over the environment (the project installed if it is a
  * package), the
- * batch script rendered, then the job handed to the scheduler and its handle
- * recorded. All of it can be run again after a crash. With a scheduler that
+ * batch script rendered, then, once the user's earlier tasks are with the
+ * scheduler (push order, see awaitTurnToSubmit), the job handed to the
+ * scheduler and its handle recorded. All of it can be run again after a crash. With a scheduler that
  * can find jobs again (Slurm), a "submitting" handle is recorded before the
  * submit, and a task found holding one is looked up first: a job the last
  * runner submitted is taken over, not laid out or submitted again. A failure
@@ -59,6 +61,7 @@ export async function prepareJob(ctx: RunnerContext, task: TaskRow, signal: Abor
       ...(ctx.sandbox === "bwrap" ? { sandbox: await jobSandboxArgs({ paths, runs, sharedVenv: env.venvDir, uvPath: ctx.uvPath, privatePaths: privatePaths(ctx) }) } : {}),
     };
     await writeJobScripts(plan, paths.scriptFile, ctx.template);
+    await awaitTurnToSubmit(ctx, task, signal);
     if (!stillBuilding(ctx, task.id) || signal.aborted) return;
     await rm(paths.exitCodeFile, { force: true });
     updateTask(ctx.db, task.id, { envDir: paths.venvDir, ...(ctx.scheduler.find ? { handle: submittingHandle(ctx.scheduler, spec) } : {}) });

@@ -17,10 +17,11 @@ export interface RunnerConfig {
   relay: RelayConfig;
   secret: string;
   /**
-   * Where jobs run. `maxJobs` limits the local executor (building or running
-   * at once); with Slurm it is Infinity, since Slurm queues jobs itself and
-   * the runner holds them back only for fair share. `partitions` (Slurm) are
-   * those the admin allows; undefined: every partition `sinfo` lists.
+   * Where jobs run. `maxJobs` bounds the jobs released at once (building,
+   * running, or with Slurm pending in its queue): 1 by default for the local
+   * executor; Infinity by default with Slurm, where the GPUs and CPUs of its
+   * partitions bound the release. `partitions` (Slurm) are those the admin
+   * allows; undefined: every partition `sinfo` lists.
    */
   scheduler: { kind: SchedulerKind; maxJobs: number; partitions?: string[] };
   /** The uv executable (a name looked up in PATH, or a path). */
@@ -105,7 +106,7 @@ export const RUNNER_ENV_VARS: Record<string, string> = {
   AILAB_PYTHON_INSTALL_MIRROR: "where uv downloads Pythons from, an http(s):// or file:// URL (sets UV_PYTHON_INSTALL_MIRROR; default: uv's own)",
   AILAB_SCHEDULER: "where jobs run: local (this machine) or slurm (sbatch) (default: local)",
   AILAB_PARTITIONS: "Slurm partitions tasks may name, such as gpu,debug (default: every partition sinfo lists)",
-  AILAB_MAX_JOBS: "jobs building or running at once with the local executor; the rest wait in order (default: 1)",
+  AILAB_MAX_JOBS: "jobs released at once (building, running, or pending in Slurm); the rest wait in the runner's fair-share queue (default: 1 with the local executor; with Slurm, as many as the GPUs and CPUs of its partitions hold)",
   AILAB_TEMPLATE: "a replacement for templates/sbatch.hbs",
   AILAB_POLL_MIN_MS: "poll interval while work is in flight (default: 1000)",
   AILAB_POLL_MAX_MS: "poll interval cap when idle (default: 15000)",
@@ -147,7 +148,7 @@ export function readRunnerConfig(flags: RunnerFlags = {}, env: NodeJS.ProcessEnv
     dataDir,
     relay,
     secret: readRelaySecret(flags.secretFile, env),
-    scheduler: readScheduler(flags, env, () => whole("maxJobs", "AILAB_MAX_JOBS", 1, 1)),
+    scheduler: readScheduler(flags, env, (fallback) => whole("maxJobs", "AILAB_MAX_JOBS", fallback, 1)),
     uvPath: setting(flags.uv, "AILAB_UV") ?? "uv",
     uvEnv: { ...pick(env, (key) => key.startsWith("UV_")), ...readPythonInstallMirror(flags.pythonInstallMirror, env) },
     ...(packageIndex ? { packageIndex } : {}),
@@ -190,7 +191,7 @@ function readPythonInstallMirror(flag: string | undefined, env: NodeJS.ProcessEn
   return { UV_PYTHON_INSTALL_MIRROR: url.trim() };
 }
 
-function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: () => number): RunnerConfig["scheduler"] {
+function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: (fallback: number) => number): RunnerConfig["scheduler"] {
   const kindSetting = flags.scheduler === undefined ? "AILAB_SCHEDULER" : "--scheduler";
   const kind = (flags.scheduler ?? nonEmpty(env.AILAB_SCHEDULER) ?? "local").trim();
   if (kind !== "local" && kind !== "slurm") {
@@ -200,14 +201,16 @@ function readScheduler(flags: RunnerFlags, env: NodeJS.ProcessEnv, maxJobs: () =
   const text = flags.partitions ?? nonEmpty(env.AILAB_PARTITIONS);
   if (kind === "local") {
     if (text !== undefined) throw new ConfigError(`${partitionsSetting} is for Slurm: expected --scheduler slurm (or AILAB_SCHEDULER=slurm) with it`, { setting: partitionsSetting });
-    return { kind, maxJobs: maxJobs() };
+    return { kind, maxJobs: maxJobs(1) };
   }
-  if (text === undefined) return { kind, maxJobs: Number.POSITIVE_INFINITY };
+  // With Slurm the GPUs and CPUs of its partitions bound what is released; --max-jobs may bound it further.
+  const released = maxJobs(Number.POSITIVE_INFINITY);
+  if (text === undefined) return { kind, maxJobs: released };
   const partitions = text.split(",").map((p) => p.trim());
   if (partitions.some((p) => !SLURM_NAME_PATTERN.test(p))) {
     throw new ConfigError(`${partitionsSetting} ${JSON.stringify(text)} is not valid: expected Slurm partition names separated by commas (gpu,debug)`, { setting: partitionsSetting });
   }
-  return { kind, maxJobs: Number.POSITIVE_INFINITY, partitions: [...new Set(partitions)] };
+  return { kind, maxJobs: released, partitions: [...new Set(partitions)] };
 }
 
 function readPackageIndex(text: string | undefined, setting: string): string | undefined {

@@ -11,6 +11,7 @@ import type { LocalGpu } from "./gpu-inventory.js";
 import type { ProcessRunner } from "./process-runner.js";
 import type { AllowedPartitions } from "./slurm/slurm-partitions.js";
 import type { SandboxKind } from "./sandbox/choose-sandbox.js";
+import type { ClusterCapacity } from "./slurm/slurm-capacity.js";
 
 /** What every step of the runner works with: built once in `startRunner`. */
 export interface RunnerContext {
@@ -27,6 +28,12 @@ export interface RunnerContext {
   run: ProcessRunner;
   /** The GPUs the local executor hands out (none for Slurm, which does that itself). */
   gpus: LocalGpu[];
+  /**
+   * Slurm: the GPUs and CPUs of the allowed partitions, asked of sinfo at start and with each heartbeat; the
+   * runner releases no more at once. Unbounded for the local executor, which
+   * hands out its GPUs itself (`gpus`) and counts jobs (`maxJobs`).
+   */
+  capacity: ClusterCapacity;
   /** Slurm: the partitions tasks may name; undefined for the local executor. */
   partitions: AllowedPartitions | undefined;
   /** The GPU types the last heartbeat offered, in the scheduler's spelling (Slurm's gres types); see schedulerGpuType. */

@@ -5,6 +5,7 @@ import { applyMessage, cancelledText } from "./apply-message.js";
 import { admitTasks } from "./admit-tasks.js";
 import { FAIR_SHARE_SETTING, pruneHistory, writeSetting } from "./runner-db.js";
 import { sendHeartbeat } from "./send-heartbeat.js";
+import { trySlurmCapacity } from "./slurm/slurm-capacity.js";
 import { cancelJob } from "./cancel-job.js";
 import { finishTask } from "./finish-task.js";
 import { prepareJob } from "./prepare-job.js";
@@ -97,6 +98,8 @@ export class RunnerLoop {
     this.lastHeartbeat = now;
     pruneHistory(this.ctx.db, now);
     try {
+      const partitions = this.ctx.partitions?.names;
+      if (partitions) this.ctx.capacity = (await trySlurmCapacity(partitions, this.ctx.run, this.ctx.config.baseEnv, this.ctx.log)) ?? this.ctx.capacity;
       await sendHeartbeat(this.ctx);
     } catch (e) {
       this.ctx.log.warn("heartbeat failed; will send the next", { error: e });

@@ -19,6 +19,7 @@ import { lockDataDir } from "../core/data-dir-lock.js";
 import { RunnerLoop } from "./runner-loop.js";
 import { SlurmScheduler } from "./slurm/slurm-scheduler.js";
 import { listPartitions, type AllowedPartitions } from "./slurm/slurm-partitions.js";
+import { trySlurmCapacity, UNBOUNDED } from "./slurm/slurm-capacity.js";
 import { findUv } from "./find-uv.js";
 import { chooseSandbox } from "./sandbox/choose-sandbox.js";
 import { UvEnvBuilder } from "./uv-env-builder.js";
@@ -57,15 +58,15 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
     const run = deps.run ?? runProcess;
     const uvPath = (await findUv(config.uvPath, config.baseEnv, run)) ?? config.uvPath;
     const envs = new UvEnvBuilder({ root: join(config.dataDir, "envs"), uvPath, baseEnv: config.baseEnv, uvEnv: config.uvEnv, ...(config.packageIndex ? { packageIndex: config.packageIndex } : {}), relay, objects, run });
-    const { scheduler, partitions, gpus } = await chooseScheduler(config, run, log);
+    const { scheduler, partitions, gpus, capacity } = await chooseScheduler(config, run, log);
     const pythons = await checkUv(envs, uvPath, log);
     const sandbox = await chooseSandbox(config.sandbox, config.baseEnv, run, log);
     // The types a job may ask for, in the scheduler's spelling, before the first heartbeat refreshes them.
     const offeredGpuTypes = scheduler.kind === "slurm" ? (await slurmOffer(partitions?.names, run, config.baseEnv, log)).gpuTypes : [];
-    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, pythons, sandbox, uvPath, offeredGpuTypes };
+    const ctx: RunnerContext = { config, db, relay, outbox: new Outbox(db, config.secret, clock), scheduler, envs, objects, clock, log, template, gpus, run, partitions, capacity, pythons, sandbox, uvPath, offeredGpuTypes };
     const loop = new RunnerLoop(ctx);
     const running = loop.run();
-    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, ...(scheduler.kind === "local" ? { maxJobs: config.scheduler.maxJobs } : {}) });
+    log.info("runner started", { dataDir: config.dataDir, relay: config.relay.kind === "dir" ? config.relay.path : `s3://${config.relay.bucket}/${config.relay.prefix ?? ""}`, scheduler: config.scheduler.kind, maxJobs: config.scheduler.maxJobs });
     return {
       stop: async () => {
         loop.stop();
@@ -87,16 +88,17 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDeps = {}): 
  * secrets; Slurm hands out the GPUs) or the local executor (GPUs from
  * nvidia-smi or the admin's list, handed out by the runner).
  */
-async function chooseScheduler(config: RunnerConfig, run: ProcessRunner, log: Logger): Promise<Pick<RunnerContext, "scheduler" | "partitions" | "gpus">> {
+async function chooseScheduler(config: RunnerConfig, run: ProcessRunner, log: Logger): Promise<Pick<RunnerContext, "scheduler" | "partitions" | "gpus" | "capacity">> {
   if (config.scheduler.kind === "slurm") {
     const chosen = config.scheduler.partitions;
     const partitions: AllowedPartitions = chosen ? { names: chosen, chosenByAdmin: true } : { names: await listPartitions(run, config.baseEnv), chosenByAdmin: false };
-    log.info("Slurm partitions tasks may use", { partitions: partitions.names });
-    return { scheduler: new SlurmScheduler({ run, log, env: config.baseEnv }), partitions, gpus: [] };
+    const capacity = (await trySlurmCapacity(partitions.names, run, config.baseEnv, log)) ?? UNBOUNDED;
+    log.info("Slurm partitions tasks may use", { partitions: partitions.names, gpus: capacity.gpus, cpus: capacity.cpus });
+    return { scheduler: new SlurmScheduler({ run, log, env: config.baseEnv }), partitions, gpus: [], capacity };
   }
   const gpus = await findGpus(config.gpus, run, config.baseEnv, log);
   log.info("GPUs for jobs", { gpus: gpus.map((g) => `${g.id} ${g.name}`.trim()) });
-  return { scheduler: new LocalExecutor({ cancelGraceMs: config.cancelGraceMs }), partitions: undefined, gpus };
+  return { scheduler: new LocalExecutor({ cancelGraceMs: config.cancelGraceMs }), partitions: undefined, gpus, capacity: UNBOUNDED };
 }
 
 /**

@@ -1,8 +1,17 @@
 import type { Db } from "../core/db/open-database.js";
 import type { UserAccounting } from "../core/protocol/messages.js";
-import type { FairShareLimits, UserUsage } from "./fair-share.js";
+import { reservedGpuHours } from "../core/task/task-reservation.js";
+import { NO_USAGE, type FairShareLimits, type UserUsage } from "./fair-share.js";
+import { limitsFor } from "./user-limits.js";
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * How far back "started lately" looks when fair share orders users: long
+ * enough that a flood of short jobs counts against its sender, short enough
+ * that yesterday's work is left to the hours used.
+ */
+export const RECENT_STARTS_MS = HOUR_MS;
 
 interface Row {
   user: string;
@@ -12,6 +21,8 @@ interface Row {
   ended_at: number | null;
   gpus: number;
   cpus: number;
+  time_limit: string | null;
+  sweep_json: string | null;
   /** Written when the task is done (migration 3); null before. */
   gpu_hours: number | null;
   cpu_hours: number | null;
@@ -43,25 +54,35 @@ export function userAccounting(db: Db, now: number, limits: FairShareLimits): Us
 }
 
 /**
- * What fair share weighs, per user: jobs and GPUs building or running now,
- * and GPU- and CPU-hours over the last `periodHours` (running jobs' hours so
- * far included).
+ * What fair share weighs, per user: jobs and GPUs released now (building or
+ * running), jobs started in the last RECENT_STARTS_MS, GPU- and CPU-hours
+ * over the last `periodHours` (running jobs' hours so far included), and
+ * what released jobs still hold of their reservation (GPUs × time limit
+ * less the hours they used so far), so that used + reserved is the most the
+ * user can have spent once they end.
  */
 export function userUsage(db: Db, now: number, periodHours: number): Map<string, UserUsage> {
   const since = now - periodHours * HOUR_MS;
   const usage = new Map<string, UserUsage>();
   for (const row of taskRows(db)) {
-    const u = usage.get(row.user) ?? { runningJobs: 0, runningGpus: 0, gpuHours: 0, cpuHours: 0 };
+    const u = usage.get(row.user) ?? { ...NO_USAGE };
     usage.set(row.user, u);
+    const used = hoursOf(row, now, since);
     if (isActive(row)) {
       u.runningJobs++;
       u.runningGpus += row.gpus;
+      u.reservedGpuHours += Math.max(0, reservationOf(row) - used.gpuHours);
     }
-    const used = hoursOf(row, now, since);
+    if (row.started_at !== null && row.started_at >= now - RECENT_STARTS_MS) u.startedRecently++;
     u.gpuHours += used.gpuHoursInPeriod;
     u.cpuHours += used.cpuHoursInPeriod;
   }
   return usage;
+}
+
+function reservationOf(row: Row): number {
+  const sweep = row.sweep_json === null ? undefined : (JSON.parse(row.sweep_json) as Record<string, (string | number)[]>);
+  return reservedGpuHours({ resources: { gpus: row.gpus, timeLimit: row.time_limit ?? "" }, ...(sweep ? { sweep } : {}) });
 }
 
 function taskRows(db: Db): Row[] {
@@ -69,7 +90,9 @@ function taskRows(db: Db): Row[] {
     .prepare(
       `SELECT user, state, outcome, started_at, ended_at, gpu_hours, cpu_hours,
               coalesce(json_extract(submit_json, '$.task.resources.gpus'), 0) AS gpus,
-              coalesce(json_extract(submit_json, '$.task.resources.cpus'), 0) AS cpus
+              coalesce(json_extract(submit_json, '$.task.resources.cpus'), 0) AS cpus,
+              json_extract(submit_json, '$.task.resources.timeLimit') AS time_limit,
+              json(json_extract(submit_json, '$.task.sweep')) AS sweep_json
        FROM tasks`,
     )
     .all() as Row[];
@@ -92,6 +115,7 @@ function hoursOf(row: Row, now: number, since: number) {
 }
 
 function blank(user: string, limits: FairShareLimits): UserAccounting {
+  const own = limitsFor(limits, user);
   return {
     user,
     tasks: 0,
@@ -100,10 +124,10 @@ function blank(user: string, limits: FairShareLimits): UserAccounting {
     gpuHours: 0,
     cpuHours: 0,
     gpuHoursInPeriod: 0,
-    gpuHoursBudget: limits.gpuHoursPerPeriod ?? null,
+    gpuHoursBudget: own.gpuHoursPerPeriod ?? null,
     periodHours: limits.periodHours,
     runningJobs: 0,
-    maxRunningJobs: limits.maxRunningJobsPerUser ?? null,
-    maxGpus: limits.maxGpusPerUser ?? null,
+    maxRunningJobs: own.maxRunningJobsPerUser ?? null,
+    maxGpus: own.maxGpusPerUser ?? null,
   };
 }

@@ -3,6 +3,7 @@ import type { AccountingView } from "../../core/api/types.js";
 import type { CliContext } from "../cli-context.js";
 import type { CommandDeps } from "../new-program.js";
 import { requireLogin } from "../require-login.js";
+import { formatGpuHours } from "../../core/format-gpu-hours.js";
 
 export interface WhoamiOptions {
   json: boolean;
@@ -39,10 +40,10 @@ export function describeUsage(a: AccountingView): string[] {
   const period = a.periodHours % 24 === 0 ? `${a.periodHours / 24} day${a.periodHours === 24 ? "" : "s"}` : `${a.periodHours} hours`;
   const parts = [
     `${a.tasks} task${a.tasks === 1 ? "" : "s"} (${a.succeeded} succeeded, ${a.failed} failed)`,
-    `${a.gpuHours.toFixed(2)} GPU-hours`,
+    `${formatGpuHours(a.gpuHours)} GPU-hours`,
     a.gpuHoursBudget === null
-      ? `${a.gpuHoursInPeriod.toFixed(2)} GPU-hours in the last ${period}`
-      : `${a.gpuHoursInPeriod.toFixed(2)} of ${a.gpuHoursBudget} GPU-hours used in the last ${period}`,
+      ? `${formatGpuHours(a.gpuHoursInPeriod)} GPU-hours in the last ${period}`
+      : `${formatGpuHours(a.gpuHoursInPeriod)} of ${a.gpuHoursBudget} GPU-hours used in the last ${period}`,
   ];
   if (a.runningJobs > 0) parts.push(`${a.runningJobs} running`);
   const limits = [

@@ -1,4 +1,5 @@
 import type { RunCard } from "../../../core/protocol/messages.js";
+import { formatGpuHours } from "../../../core/format-gpu-hours.js";
 
 /** An artifact too large for the forge, kept by ailab and linked from the release. */
 export interface LinkedArtifact {
@@ -31,7 +32,7 @@ export function runCardMarkdown(input: { title: string; targetUrl: string; runne
       ["Submitted", card.submittedAt ?? "—"],
       ["Started", card.startedAt ?? "—"],
       ["Ended", card.endedAt ?? "—"],
-      ["GPU-hours", card.gpuHours.toFixed(3)],
+      ["GPU-hours", formatGpuHours(card.gpuHours)],
     ];
     lines.push("| | |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${v} |`), "");
     if (card.runs?.length) {

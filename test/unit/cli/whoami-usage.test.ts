@@ -29,3 +29,7 @@ test("without a budget or limits the line says only what was used; running jobs 
     "3 tasks (2 succeeded, 1 failed) · 1.25 GPU-hours · 0.50 of 10 GPU-hours used in the last 1 day · 2 running · limit 2 jobs and 4 GPUs at once",
   );
 });
+
+test("a small budget is shown with enough digits to read what is used of it", () => {
+  assert.equal(describeUsage(view({ gpuHours: 0.0049, gpuHoursInPeriod: 0.0049, gpuHoursBudget: 0.005 }))[2], "0.0049 of 0.005 GPU-hours used in the last 7 days");
+});

@@ -13,9 +13,10 @@ test("the scheduler is local unless --scheduler or AILAB_SCHEDULER says slurm; t
   assert.equal(readRunnerConfig({ scheduler: "local" }, { ...ENV, AILAB_SCHEDULER: "slurm" }).scheduler.kind, "local");
 });
 
-test("with Slurm the runner limits no jobs itself, and the allowed partitions come from --partitions or AILAB_PARTITIONS", () => {
+test("with Slurm --max-jobs bounds the jobs released at once (by default only the cluster's GPUs and CPUs do), and the allowed partitions come from --partitions or AILAB_PARTITIONS", () => {
+  assert.equal(readRunnerConfig({ scheduler: "slurm" }, ENV).scheduler.maxJobs, Number.POSITIVE_INFINITY);
   const slurm = readRunnerConfig({ scheduler: "slurm", maxJobs: "2" }, ENV).scheduler;
-  assert.equal(slurm.maxJobs, Number.POSITIVE_INFINITY);
+  assert.equal(slurm.maxJobs, 2);
   assert.equal(slurm.partitions, undefined, "none given: asked of sinfo at start");
   assert.deepEqual(readRunnerConfig({ scheduler: "slurm", partitions: "gpu, debug" }, ENV).scheduler.partitions, ["gpu", "debug"]);
   assert.deepEqual(readRunnerConfig({ scheduler: "slurm" }, { ...ENV, AILAB_PARTITIONS: "debug" }).scheduler.partitions, ["debug"]);

@@ -74,5 +74,14 @@ test("jobs building or running count as running, with their GPUs and their hours
   assert.equal(alice!.runningJobs, 2);
   assert.equal(alice!.gpuHours, 2);
   assert.equal(alice!.maxGpus, 4);
-  assert.deepEqual(userUsage(db, NOW, 168).get("alice"), { runningJobs: 2, runningGpus: 3, gpuHours: 2, cpuHours: 1 });
+  // Each task reserves GPUs × its 10-minute limit: the running one has used more than its 1/3 already, the building one holds its 1/6.
+  assert.deepEqual(userUsage(db, NOW, 168).get("alice"), { runningJobs: 2, runningGpus: 3, startedRecently: 1, gpuHours: 2, cpuHours: 1, reservedGpuHours: 1 / 6 });
+});
+
+test("jobs started in the last hour count as started lately; older ones only by their hours", async (t) => {
+  const db = openRunnerDb(join(await tempDir(t), "runner.db"));
+  t.after(() => db.close());
+  for (const minutesAgo of [5, 30, 59]) seedFinishedTask(db, { user: "bob", gpus: 0, startedAt: NOW - minutesAgo * 60_000, endedAt: NOW - minutesAgo * 60_000 + 1000, outcome: "success" });
+  seedFinishedTask(db, { user: "bob", gpus: 0, startedAt: NOW - 2 * HOUR_MS, endedAt: NOW - HOUR_MS, outcome: "success" });
+  assert.equal(userUsage(db, NOW, 168).get("bob")!.startedRecently, 3);
 });
