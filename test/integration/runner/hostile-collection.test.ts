@@ -15,6 +15,10 @@ import { publishProject, sendToRunner, taskToml } from "../../helpers/runner-pro
 import { createRunnerWorld, TEST_RUNNER, TEST_SECRET, type RunnerWorld } from "../../helpers/runner-world.js";
 
 // Two users on one runner, as with `ailab up`: bob's task runs first and must come out of alice's attack unchanged.
+// The runner runs without its sandbox here: the sandbox already hides the
+// runner's files from a job (hostile-job.test.ts), and the collection must
+// hold on its own too, for an admin who turned the sandbox off.
+const UNSANDBOXED = { sandbox: "none" } as const;
 
 async function runTask(t: TestContext, world: RunnerWorld, user: string, commands: string[], more: Parameters<typeof taskToml>[1] = {}) {
   const project = await publishProject(t, world.store, { "task.toml": taskToml(commands, more) });
@@ -43,7 +47,7 @@ function runnerFilesOf(world: RunnerWorld): string {
 test("a job that swaps the runner's log for a link to a secret, or plants build.log as a hard link to one, gets none of it back", async (t) => {
   const world = await createRunnerWorld(t);
   const secret = plantSecret(world.root);
-  await world.start();
+  await world.start(UNSANDBOXED);
   const bob = await runBob(t, world);
   const files = runnerFilesOf(world);
   const done = await runTask(t, world, "alice", [
@@ -67,7 +71,7 @@ test("a job that swaps the runner's log for a link to a secret, or plants build.
 test("results that are links, hard links or paths through linked folders to secrets are left out, with the reason in the log", async (t) => {
   const world = await createRunnerWorld(t);
   const secret = plantSecret(world.root);
-  await world.start();
+  await world.start(UNSANDBOXED);
   const bob = await runBob(t, world);
   const bobLog = jobPaths(world.dataDir, bob.done.taskId).logFile;
   const done = await runTask(
@@ -130,6 +134,8 @@ test("a background process that flips a result between a file, a link and a hard
   ].join("; ");
   const flipper = `while [ ! -e ${stop} ] && [ -d output ]; do ${flip}; done`;
 
+  // Sandboxed (the default): the sandbox ends the job's flipper with its command, so the race
+  // through the runner is short; the loop below races the collection itself for as long as it runs.
   await world.start();
   const bob = await runBob(t, world);
   // The job starts the flipper in a session of its own, so it outlives the job and runs through the runner's collection.
@@ -170,7 +176,7 @@ test("a background process that flips a result between a file, a link and a hard
 
 test("a setuid result comes out of the archive and `ailab pull`'s extraction without the bit; FIFOs and folders' modes do not travel", async (t) => {
   const world = await createRunnerWorld(t);
-  await world.start();
+  await world.start(UNSANDBOXED);
   const bob = await runBob(t, world);
   const done = await runTask(
     t,
@@ -202,7 +208,7 @@ test("a setuid result comes out of the archive and `ailab pull`'s extraction wit
 
 test("a job that writes past the log limit has its log cut with a marker, and ends as it really did", async (t) => {
   const world = await createRunnerWorld(t);
-  await world.start({ maxLogSize: "64K" });
+  await world.start({ ...UNSANDBOXED, maxLogSize: "64K" });
   const bob = await runBob(t, world);
   const done = await runTask(t, world, "alice", ["head -c 300000 /dev/zero | tr '\\0' x", "echo", "echo last-words", "exit 3"]);
 
@@ -220,7 +226,7 @@ test("a job that writes past the log limit has its log cut with a marker, and en
 
 test("results over the size or file-count limit are not uploaded, and the task's status says why", async (t) => {
   const world = await createRunnerWorld(t);
-  await world.start({ maxResultsSize: "10K", maxResultFiles: "3" });
+  await world.start({ ...UNSANDBOXED, maxResultsSize: "10K", maxResultFiles: "3" });
   const bob = await runBob(t, world);
 
   const big = await runTask(t, world, "alice", ["mkdir -p output", "head -c 20480 /dev/zero > output/big"], { results: ["output"] });

@@ -23,7 +23,8 @@ test("on Slurm, a job that swaps its log and exit code for links, and leaves lin
   if (!requireSlurm(t)) return;
   const world = await createRunnerWorld(t);
   const secret = plantSecret(world.root);
-  await world.start({ scheduler: "slurm" });
+  // Without the sandbox, which would hide the runner's files already: the collection must hold on its own.
+  await world.start({ scheduler: "slurm", sandbox: "none" });
   const bob = await runOnSlurm(t, world, "bob", ["mkdir -p output", "echo bob-result > output/r.txt", "echo bob-log-line"], { results: ["output"] });
   assert.equal(bob.state, "success", bob.description);
   const bobBefore = await artifactSnapshot(world.store, bob);
