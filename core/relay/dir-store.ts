@@ -71,14 +71,7 @@ export class DirRelayStore implements RelayStore {
   async sweepTemporaryFiles(nowMs: number, idleMs = TEMP_IDLE_MS): Promise<string[]> {
     const removed: string[] = [];
     const visit = async (folder: string) => {
-      let entries;
-      try {
-        entries = await readdir(join(this.root, folder), { withFileTypes: true });
-      } catch (e) {
-        if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return;
-        throw e;
-      }
-      for (const entry of entries) {
+      for (const entry of await this.entries(folder)) {
         const rel = folder ? `${folder}/${entry.name}` : entry.name;
         if (entry.isDirectory()) await visit(rel);
         else if (entry.isFile() && TEMP_NAME.test(entry.name)) {
@@ -165,17 +158,20 @@ export class DirRelayStore implements RelayStore {
   }
 
   private async walk(folder: string, out: string[]): Promise<void> {
-    let entries;
-    try {
-      entries = await readdir(join(this.root, folder), { withFileTypes: true });
-    } catch (e) {
-      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return;
-      throw e;
-    }
-    for (const entry of entries) {
+    for (const entry of await this.entries(folder)) {
       const key = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await this.walk(key, out);
       else if (entry.isFile() && !entry.name.includes(".tmp-")) out.push(key);
+    }
+  }
+
+  /** A folder's entries; none when the folder is missing. */
+  private async entries(folder: string) {
+    try {
+      return await readdir(join(this.root, folder), { withFileTypes: true });
+    } catch (e) {
+      if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR") return [];
+      throw e;
     }
   }
 
