@@ -36,8 +36,8 @@ test("a workflow run submits the pushed commit and ends while the job still wait
   const events = await recordPushEvents(t, world, world.alice, "alice/hw");
 
   // The job runs until the test lets it go: the step must have ended long before.
-  const gate = join(world.home, "let-the-job-finish");
-  const train = `import os, time\nwhile not os.path.exists(${JSON.stringify(gate)}):\n    time.sleep(0.2)\nos.makedirs("output", exist_ok=True)\nopen("output/result.txt", "w").write("ok\\n")\n`;
+  // The gate is in the job's own project folder, the only one its sandbox shows it.
+  const train = `import os, time\nwhile not os.path.exists("let-the-job-finish"):\n    time.sleep(0.2)\nos.makedirs("output", exist_ok=True)\nopen("output/result.txt", "w").write("ok\\n")\n`;
   const dir = await world.makeProject("wf", sampleProject({ "train.py": train }));
   await world.git(dir, ["push", "-q", "origin", "HEAD:refs/heads/ailab/wf"]);
   const commit = await world.git(dir, ["rev-parse", "HEAD"]);
@@ -56,7 +56,7 @@ test("a workflow run submits the pushed commit and ends while the job still wait
   assert.equal(task.user, "alice", "credited to the pusher");
   assert.ok(!ENDED.includes(task.state), `the step ended before the job (the job is ${task.state})`);
 
-  await writeFile(gate, "");
+  await writeFile(join(world.home, "runner", "jobs", task.id, "project", "let-the-job-finish"), "");
   await waitFor("the success status", () => (world.forge.statuses("alice", "hw", commit).at(-1)?.state === "success" ? true : undefined), 120_000);
   const shown = world.forge.statuses("alice", "hw", commit);
   assert.ok(shown.every((s) => s.context === "ailab/wf"), "one check, the workflow's status and the bot's under the same context");

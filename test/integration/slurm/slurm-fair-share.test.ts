@@ -22,7 +22,8 @@ test("on Slurm, with one job per user allowed, alice's second job stays in the r
   const project = await publishProject(t, world.store, { "task.toml": taskToml([`while [ ! -e ${go} ]; do sleep 0.2; done`]) });
   const [alice1, alice2, bob] = [project.submit({ user: "alice" }), project.submit({ user: "alice" }), project.submit({ user: "bob" })];
   for (const s of [alice1, alice2, bob]) t.after(() => scancelByPrefix(`ailab-${s.taskId}`));
-  await world.start({ scheduler: "slurm", maxJobsPerUser: "1" });
+  // Unsandboxed: the jobs wait on a gate file in the test's folder, which the sandbox hides; the order under test does not depend on it.
+  await world.start({ scheduler: "slurm", maxJobsPerUser: "1", sandbox: "none" });
   for (const s of [alice1, alice2, bob]) await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, s);
 
   const ran = (id: string) => world.inbox.events(id).some((e) => e.state === "running");
@@ -53,7 +54,8 @@ test("on Slurm, the user with the lighter history goes first: tasks wait in the 
   const project = await publishProject(t, world.store, { "task.toml": taskToml([`while [ ! -e ${go} ]; do sleep 0.2; done`, "sleep 2"], { gpus: 2 }) });
   const [carol, alice, bob] = [project.submit({ user: "carol" }), project.submit({ user: "alice" }), project.submit({ user: "bob" })];
   for (const s of [carol, alice, bob]) t.after(() => scancelByPrefix(`ailab-${s.taskId}`));
-  await world.start({ scheduler: "slurm" });
+  // Unsandboxed: the jobs wait on a gate file in the test's folder, which the sandbox hides; the order under test does not depend on it.
+  await world.start({ scheduler: "slurm", sandbox: "none" });
   await sendToRunner(world.store, TEST_SECRET, TEST_RUNNER, carol);
   await world.inbox.until(() => firstAt(world.inbox, carol.taskId, "running") !== undefined, 120_000, "carol's job holding both GPUs");
   // alice pushes first; with Slurm's first-come order she would also go first.
