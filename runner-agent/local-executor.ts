@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, constants, lstatSync, openSync, rmSync } from "node:fs";
 import { AilabError } from "../core/errors.js";
 import { readExitCode } from "./read-exit-code.js";
-import { groupMembers, isSameProcessAlive, killGroup, processGroupOf, processStartTime } from "./process-group.js";
+import { findGroupLeader, groupMembers, isSameProcessAlive, killGroup, processStartTime } from "./process-group.js";
 import type { JobHandle, JobSpec, JobStatus, Scheduler } from "./scheduler.js";
 
 /** A local job's handle: the pid of its process group leader and when it started. */
@@ -15,24 +15,9 @@ export interface LocalJobHandle extends JobHandle {
   spawnedAt?: string;
 }
 
-/** The pid of the `bash <script>` that leads its own process group, if one runs. */
-function findScriptProcess(scriptPath: string): number | undefined {
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
-      if (argv.length === 2 && argv[0] === "bash" && argv[1] === scriptPath && processGroupOf(pid) === pid) return pid;
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return undefined;
-}
-
-/** When the job's wrapper wrote its exit code (the file's mtime): the job's end. */
+/** When the job's wrapper wrote its exit code (the file's own mtime, never a link's target): the job's end. */
 function writtenAt(file: string): string | null {
-  const stats = statSync(file, { throwIfNoEntry: false });
+  const stats = lstatSync(file, { throwIfNoEntry: false });
   return stats ? stats.mtime.toISOString() : null;
 }
 
@@ -92,7 +77,7 @@ export class LocalExecutor implements Scheduler {
    * started at most once even when the runner dies in between.
    */
   find(job: JobSpec): Promise<LocalJobHandle | undefined> {
-    const pid = findScriptProcess(job.scriptPath);
+    const pid = findGroupLeader(["bash", job.scriptPath]);
     const base = { taskId: job.taskId, scheduler: "local" as const, exitCodeFile: job.exitCodeFile };
     if (pid !== undefined) return Promise.resolve({ ...base, jobId: String(pid), pid, startTime: processStartTime(pid) ?? null });
     // Ended already: no process is left to own (pid 0 is never signalled, see ownsGroup).

@@ -33,9 +33,21 @@ export function processStartTime(pid: number): string | undefined {
   return readStat(pid)?.startTime;
 }
 
-/** The process group `pid` belongs to, or undefined when there is no such process. */
-export function processGroupOf(pid: number): number | undefined {
-  return readStat(pid)?.pgrp;
+/**
+ * The live process that leads its own group and runs exactly `argv` (as
+ * /proc/<pid>/cmdline has it), if there is one.
+ */
+export function findGroupLeader(argv: readonly string[]): number | undefined {
+  return allPids().find((pid) => {
+    const stat = readStat(pid);
+    if (stat === undefined || stat.pgrp !== pid || stat.state === "Z") return false;
+    try {
+      const running = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
+      return running.length === argv.length && running.every((arg, i) => arg === argv[i]);
+    } catch {
+      return false; // gone while we looked
+    }
+  });
 }
 
 /** True when `pid` runs and is the process that started at `startTime` (not a zombie). */
@@ -44,15 +56,19 @@ export function isSameProcessAlive(pid: number, startTime: string): boolean {
   return stat !== undefined && stat.startTime === startTime && stat.state !== "Z";
 }
 
+/** Every pid /proc lists now. */
+function allPids(): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
 /** The live (non-zombie) processes of process group `pgid`. */
 export function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(Number(name));
-    if (stat && stat.pgrp === pgid && stat.state !== "Z") members.push(Number(name));
-  }
-  return members;
+  return allPids().filter((pid) => {
+    const stat = readStat(pid);
+    return stat !== undefined && stat.pgrp === pgid && stat.state !== "Z";
+  });
 }
 
 /**
