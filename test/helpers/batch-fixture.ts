@@ -48,7 +48,9 @@ export async function createBatchFixture(t: TestContext): Promise<BatchFixture> 
     run(script) {
       const file = join(root, "job.sh");
       writeFileSync(file, script);
-      const result = spawnSync("bash", [file], { encoding: "utf8", timeout: 60_000 });
+      // The environment a runner would give it (its own, not the test's): a UV_CACHE_DIR or AILAB_* set in
+      // the shell that runs the tests must not show up in what the script's env is checked against.
+      const result = spawnSync("bash", [file], { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: root } });
       return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
     },
   };
